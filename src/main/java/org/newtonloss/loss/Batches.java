@@ -1,0 +1,57 @@
+package org.newtonloss.loss;
+
+import java.util.stream.IntStream;
+
+/** Runs a per-sample loss over a batch, in parallel across samples (all cores of the common pool). */
+public final class Batches {
+    private Batches() {}
+
+    /** Evaluates every sample in double; {@code hessian} says whether Hessians are computed. */
+    public static Evaluation evaluate(AlgorithmicLoss loss, double[] y, double[] target, int batch, int m,
+                                      boolean hessian) {
+        checkShapes(loss, y.length, target.length, batch, m);
+        double[] values = new double[batch];
+        double[] grad = new double[batch * m];
+        double[] hess = hessian ? new double[Math.multiplyExact(batch, m * m)] : null;
+        forEachSample(batch, m, i -> values[i] = loss.evaluate(i, m, y, target, grad, hess));
+        return new Evaluation(batch, m, values, grad, hess);
+    }
+
+    /** Evaluates every sample in float. */
+    public static EvaluationF32 evaluate(AlgorithmicLoss loss, float[] y, float[] target, int batch, int m,
+                                         boolean hessian) {
+        checkShapes(loss, y.length, target.length, batch, m);
+        float[] values = new float[batch];
+        float[] grad = new float[batch * m];
+        float[] hess = hessian ? new float[Math.multiplyExact(batch, m * m)] : null;
+        forEachSample(batch, m, i -> values[i] = loss.evaluate(i, m, y, target, grad, hess));
+        return new EvaluationF32(batch, m, values, grad, hess);
+    }
+
+    /** Runs {@code body} for samples 0..batch-1, splitting the batch into chunks spread over the common pool. */
+    public static void forEachSample(int batch, int m, java.util.function.IntConsumer body) {
+        int threads = Runtime.getRuntime().availableProcessors();
+        // Small work items are not worth a fork: keep a chunk at least ~64 samples' worth of m = 16 work.
+        int perChunk = Math.max(1, Math.min(batch, Math.max(batch / (4 * threads), 1024 / Math.max(1, m * m))));
+        int chunks = (batch + perChunk - 1) / perChunk;
+        if (chunks <= 1) {
+            for (int i = 0; i < batch; i++) body.accept(i);
+            return;
+        }
+        IntStream.range(0, chunks).parallel().forEach(c -> {
+            int end = Math.min(batch, (c + 1) * perChunk);
+            for (int i = c * perChunk; i < end; i++) body.accept(i);
+        });
+    }
+
+    static void checkShapes(AlgorithmicLoss loss, int yLength, int targetLength, int batch, int m) {
+        if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+        loss.checkDimension(m);
+        if (yLength != batch * m)
+            throw new IllegalArgumentException("inputs: expected batch*m = " + batch + "*" + m + " = " + batch * m
+                    + " values, got " + yLength);
+        if (targetLength != batch * m)
+            throw new IllegalArgumentException("targets: expected batch*m = " + batch + "*" + m + " = " + batch * m
+                    + " values, got " + targetLength);
+    }
+}
