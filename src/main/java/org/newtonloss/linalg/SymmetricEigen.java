@@ -52,7 +52,8 @@ public final class SymmetricEigen {
                 if (!Double.isFinite(x))
                     throw new IllegalArgumentException("matrix entry (" + i + "," + j + ") must be finite, got "
                             + a[aOff + i * m + j] + " / " + a[aOff + j * m + i]);
-                s[i * m + j] = x;
+                s[i * m + j] = i == j ? 0 : x; // the diagonal lives in values
+                if (i == j) values[wOff + i] = x;
                 norm2 += x * x;
                 vectors[vOff + i * m + j] = i == j ? 1.0 : 0.0;
             }
@@ -70,44 +71,52 @@ public final class SymmetricEigen {
                 for (int q = p + 1; q < m; q++) {
                     double apq = s[p * m + q];
                     if (apq == 0) continue;
-                    rotate(s, vectors, vOff, m, p, q, apq);
+                    rotate(s, values, wOff, vectors, vOff, m, p, q, apq);
                 }
             }
         }
-        for (int i = 0; i < m; i++) values[wOff + i] = s[i * m + i];
         sortAscending(values, wOff, vectors, vOff, m);
         return sweep;
     }
 
-    /** One Jacobi rotation J(p, q, θ) with A ← JᵀAJ zeroing A[p][q], and V ← VJ. */
-    private static void rotate(double[] s, double[] v, int vOff, int m, int p, int q, double apq) {
-        double theta = (s[q * m + q] - s[p * m + p]) / (2 * apq);
+    /**
+     * One Jacobi rotation J(p, q) with A ← JᵀAJ zeroing A[p][q], and V ← VJ, in Rutishauser's form: the diagonal
+     * moves by ∓t·a_pq and the other entries by s·(… + τ·…) with τ = s/(1 + c), which loses less to rounding
+     * than multiplying by c and s directly. The diagonal lives in {@code d}; the off-diagonal part of A in
+     * {@code a} (both triangles kept equal).
+     */
+    private static void rotate(double[] a, double[] d, int dOff, double[] v, int vOff, int m, int p, int q,
+                               double apq) {
+        double theta = (d[dOff + q] - d[dOff + p]) / (2 * apq);
         // t = tan of the rotation angle, the smaller root of t² + 2θt − 1 = 0 (stable for large |θ|).
         double t = Math.abs(theta) > 1e150
                 ? 0.5 / theta
                 : Math.signum(theta == 0 ? 1 : theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
         double c = 1 / Math.sqrt(t * t + 1);
         double sn = t * c;
-        for (int k = 0; k < m; k++) { // columns p and q: A J
-            double akp = s[k * m + p];
-            double akq = s[k * m + q];
-            s[k * m + p] = c * akp - sn * akq;
-            s[k * m + q] = sn * akp + c * akq;
+        double tau = sn / (1 + c);
+        double h = t * apq;
+        d[dOff + p] -= h;
+        d[dOff + q] += h;
+        a[p * m + q] = 0;
+        a[q * m + p] = 0;
+        for (int k = 0; k < m; k++) {
+            if (k == p || k == q) continue;
+            double akp = a[k * m + p];
+            double akq = a[k * m + q];
+            double np = akp - sn * (akq + tau * akp);
+            double nq = akq + sn * (akp - tau * akq);
+            a[k * m + p] = np;
+            a[p * m + k] = np;
+            a[k * m + q] = nq;
+            a[q * m + k] = nq;
         }
-        for (int k = 0; k < m; k++) { // rows p and q: Jᵀ (A J)
-            double apk = s[p * m + k];
-            double aqk = s[q * m + k];
-            s[p * m + k] = c * apk - sn * aqk;
-            s[q * m + k] = sn * apk + c * aqk;
-        }
-        s[p * m + q] = 0;
-        s[q * m + p] = 0;
         for (int k = 0; k < m; k++) {
             int row = vOff + k * m;
             double vkp = v[row + p];
             double vkq = v[row + q];
-            v[row + p] = c * vkp - sn * vkq;
-            v[row + q] = sn * vkp + c * vkq;
+            v[row + p] = vkp - sn * (vkq + tau * vkp);
+            v[row + q] = vkq + sn * (vkp - tau * vkq);
         }
     }
 
