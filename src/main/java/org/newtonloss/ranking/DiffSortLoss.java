@@ -34,6 +34,7 @@ public final class DiffSortLoss implements AlgorithmicLoss {
     private final Sigmoid sigmoid;
     private final double steepness;
     private final double artLambda;
+    private final boolean torchCurvature;
     private final ConcurrentHashMap<Integer, int[][]> flatNetworks = new ConcurrentHashMap<>();
     private final ThreadLocal<DsnKernel> kernels = new ThreadLocal<>();
     private final ThreadLocal<DsnKernelF32> kernelsF32 = new ThreadLocal<>();
@@ -45,6 +46,11 @@ public final class DiffSortLoss implements AlgorithmicLoss {
      * @param artLambda λ of {@link Sigmoid#LOGISTIC_PHI} (finite, ≥ 0); ignored by the other families
      */
     public DiffSortLoss(SortingNetworks.Type network, Sigmoid sigmoid, double steepness, double artLambda) {
+        this(network, sigmoid, steepness, artLambda, false);
+    }
+
+    private DiffSortLoss(SortingNetworks.Type network, Sigmoid sigmoid, double steepness, double artLambda,
+                         boolean torchCurvature) {
         if (network == null) throw new IllegalArgumentException("network must not be null");
         if (sigmoid == null) throw new IllegalArgumentException("sigmoid must not be null");
         if (!(steepness > 0) || !Double.isFinite(steepness))
@@ -55,6 +61,16 @@ public final class DiffSortLoss implements AlgorithmicLoss {
         this.sigmoid = sigmoid;
         this.steepness = steepness;
         this.artLambda = artLambda;
+        this.torchCurvature = torchCurvature;
+    }
+
+    /**
+     * This loss with torch's BCE second derivative (see {@link DsnKernel#torchD2}) in the double-precision Hessian,
+     * to reproduce PyTorch's Hessians exactly in tests; the exact Hessian differs by a relative ~2e-12/p for
+     * entries with small p.
+     */
+    DiffSortLoss withTorchBceCurvature() {
+        return new DiffSortLoss(network, sigmoid, steepness, artLambda, true);
     }
 
     /** The defaults: odd-even network, cauchy, steepness 10. */
@@ -110,7 +126,7 @@ public final class DiffSortLoss implements AlgorithmicLoss {
         DsnKernel kern = kernels.get();
         if (kern != null && kern.n == n) return kern;
         int[][] net = flat(n);
-        kern = new DsnKernel(n, net, sigmoid, steepness, artLambda);
+        kern = new DsnKernel(n, net, sigmoid, steepness, artLambda, torchCurvature);
         if (DsnKernel.footprint(n, net[0].length) <= CACHE_LIMIT) kernels.set(kern);
         return kern;
     }
@@ -177,11 +193,12 @@ public final class DiffSortLoss implements AlgorithmicLoss {
 
     @Override public boolean equals(Object o) {
         return o instanceof DiffSortLoss l && network == l.network && sigmoid == l.sigmoid
-                && Double.compare(steepness, l.steepness) == 0 && Double.compare(artLambda, l.artLambda) == 0;
+                && Double.compare(steepness, l.steepness) == 0 && Double.compare(artLambda, l.artLambda) == 0
+                && torchCurvature == l.torchCurvature;
     }
 
     @Override public int hashCode() {
-        return java.util.Objects.hash(network, sigmoid, steepness, artLambda);
+        return java.util.Objects.hash(network, sigmoid, steepness, artLambda, torchCurvature);
     }
 
     @Override public String toString() {

@@ -20,6 +20,7 @@ final class DsnKernel {
     private final int[] ca, cb, cmin, cmax;
     private final Sigmoid sigmoid;
     private final double beta, lambda;
+    private final boolean torchCurvature;
 
     // forward state
     private final double[] col, y;
@@ -31,7 +32,8 @@ final class DsnKernel {
     // tangents (allocated on the first Hessian request)
     private double[] dcol, dy, tapeDD, ddot, dpbar, dybar, adot, abarDot;
 
-    DsnKernel(int n, int[][] net, Sigmoid sigmoid, double beta, double lambda) {
+    DsnKernel(int n, int[][] net, Sigmoid sigmoid, double beta, double lambda, boolean torchCurvature) {
+        this.torchCurvature = torchCurvature;
         this.n = n;
         this.k = net[0].length;
         this.ca = net[0];
@@ -159,7 +161,7 @@ final class DsnKernel {
                 sum += Bce.value(p, q);
                 pbar[e] = Bce.d1(p, q) * inv;
                 if (tangents) {
-                    double h = Bce.d2(p, q) * inv;
+                    double h = (torchCurvature ? torchD2(p, q) : Bce.d2(p, q)) * inv;
                     int b = e * nn;
                     for (int t = 0; t < nn; t++) dpbar[b + t] = h * dcol[b + t];
                 }
@@ -169,6 +171,18 @@ final class DsnKernel {
         if (tangents) java.util.Arrays.fill(dybar, 0.0);
         return sum * inv;
     }
+
+    /**
+     * torch's second derivative of BCE (binary_cross_entropy_double_backward, torch 1.13):
+     * (p² − 2pq + q) / ((p + ε)² (1 − p + ε)²), ε = 1e-12, instead of the exact 1/p² or 1/(1−p)². Only for
+     * reproducing torch's Hessians in tests: it differs from the exact value by a relative ~2ε/p.
+     */
+    static double torchD2(double p, boolean q) {
+        double qq = q ? 1 : 0, a = p + TORCH_EPS, b = 1 - p + TORCH_EPS;
+        return (p * p - 2 * p * qq + qq) / (a * a * b * b);
+    }
+
+    private static final double TORCH_EPS = 1e-12;
 
     /** Reverse sweep without tangents: leaves ∂ℓ/∂x in ybar. */
     private void reverse() {
