@@ -6,6 +6,7 @@ import java.util.function.Function;
 import org.newtonloss.loss.AlgorithmicLoss;
 import org.newtonloss.loss.MseLoss;
 import org.newtonloss.loss.SoftmaxCrossEntropyLoss;
+import org.newtonloss.ranking.DiffSortLoss;
 
 /** Turns a SPEC string into a loss. Each family registers its parser here, one line each. */
 public final class Losses {
@@ -14,6 +15,7 @@ public final class Losses {
     static {
         FAMILIES.put("mse", s -> { s.requireAllUsed(); return new MseLoss(); });
         FAMILIES.put("softmax-ce", s -> { s.requireAllUsed(); return new SoftmaxCrossEntropyLoss(); });
+        FAMILIES.put("dsn", DiffSortLoss::fromSpec);
     }
 
     private Losses() {}
