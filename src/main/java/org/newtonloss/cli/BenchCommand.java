@@ -45,7 +45,7 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin BackendOptions backendOptions;
 
     @Option(names = "--seconds", paramLabel = "S", defaultValue = "1",
-            description = "Measuring time per operation, split into the repeats; warm-up adds a third. Default: ${DEFAULT-VALUE}.")
+            description = "Measuring time per operation, split into the repeats; warm-up adds half (at least 0.5 s). Default: ${DEFAULT-VALUE}.")
     double seconds;
 
     @Option(names = "--repeats", paramLabel = "R", defaultValue = "5", description = "Timed rounds per operation. Default: ${DEFAULT-VALUE}.")
@@ -60,8 +60,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override public Integer call() throws IOException {
         AlgorithmicLoss lossFn = Losses.parse(loss);
         InputKind kind = InputKind.forFamily(org.newtonloss.spec.Spec.parse(loss).family());
-        int minN = kind == InputKind.RANKING ? 2 : 2;
-        if (n < minN) throw new IllegalArgumentException("--n must be >= " + minN + ", got " + n);
+        if (n < 2) throw new IllegalArgumentException("--n must be >= 2, got " + n);
         if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
         if (!(seconds > 0) || !Double.isFinite(seconds) || seconds > 3600)
             throw new IllegalArgumentException("--seconds must be > 0 and <= 3600, got " + seconds);

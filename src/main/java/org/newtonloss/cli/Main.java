@@ -13,6 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code newtonloss} command line. Exit status: 0 ok; 2 bad usage or bad input, reported as one line
@@ -58,7 +59,7 @@ public final class Main implements Runnable {
         cl.setErr(e);
         cl.setParameterExceptionHandler((ex, a) -> {
             String command = ex.getCommandLine().getCommandSpec().qualifiedName();
-            e.println("newtonloss: error: " + firstLine(ex.getMessage()) + " (see '" + command + " --help')");
+            e.println("newtonloss: error: " + usageMessage(ex) + " (see '" + command + " --help')");
             if (debug) ex.printStackTrace(e);
             return EXIT_USAGE;
         });
@@ -79,6 +80,17 @@ public final class Main implements Runnable {
     /** Without a command: usage error. */
     @Override public void run() {
         throw new ParameterException(spec.commandLine(), "missing command: one of info, eval, newton, bench");
+    }
+
+    /** picocli's message, except that an unknown word where a command belongs is called an unknown command. */
+    static String usageMessage(ParameterException ex) {
+        if (ex instanceof UnmatchedArgumentException u && u.getCommandLine().getParent() == null
+                && !u.getUnmatched().isEmpty() && !u.getUnmatched().getFirst().startsWith("-")
+                && u.getCommandLine().getParseResult().subcommand() == null) {
+            return "unknown command '" + u.getUnmatched().getFirst() + "' (known: "
+                    + String.join(", ", u.getCommandLine().getSubcommands().keySet()) + ")";
+        }
+        return firstLine(ex.getMessage());
     }
 
     /** One line for the user: the message of a bad-input error, else the exception's kind and message. */

@@ -3,7 +3,8 @@ package org.newtonloss.cli;
 import java.util.Arrays;
 
 /**
- * Samples per second of a batched operation: warm-up (so the JIT has compiled the hot code), then
+ * Samples per second of a batched operation: warm-up (so the JIT has compiled the hot code: half the measuring
+ * time, at least {@value #MIN_WARMUP_SECONDS} s), then
  * {@code repeats} timed rounds of equal length, each running the operation as often as fits (at least once);
  * the result is the median round. Wall-clock time with {@link System#nanoTime()}.
  *
@@ -18,6 +19,9 @@ record Throughput(double median, double[] rounds) {
         double run();
     }
 
+    /** Shortest warm-up: C2 needs a few hundred milliseconds of calls before the rates settle. */
+    static final double MIN_WARMUP_SECONDS = 0.5;
+
     /** Sink for the operations' results (read by nobody; written so the work stays observable). */
     static volatile double sink;
 
@@ -25,11 +29,11 @@ record Throughput(double median, double[] rounds) {
      * Measures {@code op}.
      *
      * @param batch   samples per call
-     * @param seconds total measuring time over all rounds (warm-up adds a third of it)
+     * @param seconds total measuring time over all rounds (warm-up adds half of it, at least 0.5 s)
      * @param repeats number of rounds ≥ 1
      */
     static Throughput measure(BatchOp op, int batch, double seconds, int repeats) {
-        long warmupNanos = (long) (seconds / 3 * 1e9);
+        long warmupNanos = (long) (Math.max(seconds / 2, MIN_WARMUP_SECONDS) * 1e9);
         long t0 = System.nanoTime();
         do sink = op.run(); while (System.nanoTime() - t0 < warmupNanos);
         long roundNanos = (long) (seconds / repeats * 1e9);
