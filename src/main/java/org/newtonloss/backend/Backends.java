@@ -148,10 +148,17 @@ public final class Backends {
         return s.contains("cuda") ? CUDA : s.replace("backendprovider", "").replace("provider", "");
     }
 
+    /** The exception and, when it wraps one, its root cause, on one line. */
     static String oneLine(Throwable t) {
-        String m = t.getMessage();
-        String text = t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        String text = describe(t) + (root == t ? "" : ": caused by " + describe(root));
         int nl = text.indexOf('\n');
         return nl < 0 ? text : text.substring(0, nl);
+    }
+
+    private static String describe(Throwable t) {
+        String m = t.getMessage();
+        return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }
 }

@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Samples per second of a batched operation: warm-up (so the JIT has compiled the hot code: half the measuring
- * time, at least {@value #MIN_WARMUP_SECONDS} s), then
+ * time, at least {@value #MIN_WARMUP_SECONDS} s unless the measuring time is below a tenth of that), then
  * {@code repeats} timed rounds of equal length, each running the operation as often as fits (at least once);
  * the result is the median round. Wall-clock time with {@link System#nanoTime()}.
  *
@@ -29,11 +29,11 @@ record Throughput(double median, double[] rounds) {
      * Measures {@code op}.
      *
      * @param batch   samples per call
-     * @param seconds total measuring time over all rounds (warm-up adds half of it, at least 0.5 s)
+     * @param seconds total measuring time over all rounds (warm-up adds half of it, at least min(0.5 s, 5·seconds))
      * @param repeats number of rounds ≥ 1
      */
     static Throughput measure(BatchOp op, int batch, double seconds, int repeats) {
-        long warmupNanos = (long) (Math.max(seconds / 2, MIN_WARMUP_SECONDS) * 1e9);
+        long warmupNanos = (long) (Math.max(seconds / 2, Math.min(MIN_WARMUP_SECONDS, 5 * seconds)) * 1e9);
         long t0 = System.nanoTime();
         do sink = op.run(); while (System.nanoTime() - t0 < warmupNanos);
         long roundNanos = (long) (seconds / repeats * 1e9);
