@@ -15,6 +15,7 @@ final class DampedSystem {
     private double[] vectors = new double[0];
     private double[] values = new double[0];
     private double[] tmp = new double[0];
+    private double[] work = new double[0];
     private boolean eigen;
 
     /** Status code of the last prepared system (see {@link NewtonResult}). */
@@ -34,6 +35,7 @@ final class DampedSystem {
             vectors = new double[m * m];
             values = new double[m];
             tmp = new double[m];
+            work = new double[SymmetricEigen.workSize(m)];
         }
     }
 
@@ -88,7 +90,7 @@ final class DampedSystem {
 
     private void spectral(Safeguard safeguard, double lambda) {
         eigen = true;
-        SymmetricEigen.decompose(sym, 0, m, values, 0, vectors, 0, factor);
+        SymmetricEigen.decompose(sym, 0, m, values, 0, vectors, 0, work);
         double scale = 0;
         for (int k = 0; k < m; k++) scale = Math.max(scale, Math.abs(values[k]));
         // Eigenvalues within the solver's accuracy of the threshold are rounding, not curvature: not counted.
