@@ -14,6 +14,7 @@ public final class Losses {
     static {
         FAMILIES.put("mse", s -> { s.requireAllUsed(); return new MseLoss(); });
         FAMILIES.put("softmax-ce", s -> { s.requireAllUsed(); return new SoftmaxCrossEntropyLoss(); });
+        FAMILIES.put("bellman-ford", org.newtonloss.paths.RelaxedBellmanFord::fromSpec);
     }
 
     private Losses() {}
