@@ -610,9 +610,12 @@ public final class RelaxedBellmanFord implements AlgorithmicLoss {
                     wBar[v * 8 + j] += xv * xb;
                     if (withTangents) {
                         int xs = v * m, ub = u * m, dw = (v * 8 + j) * m, dx = (tk + v) * m;
-                        for (int i = 0; i < m; i++) {
-                            dXBarNext[xs + i] += dWeights[dw + i] * xb + w * dXBar[ub + i];
-                            dWBar[dw + i] += dX[dx + i] * xb + xv * dXBar[ub + i];
+                        double[] next = dXBarNext, bar = dXBar, dWts = dWeights;
+                        for (int i = 0; i < m; i++) next[xs + i] += dWts[dw + i] * xb + w * bar[ub + i];
+                        // x_k(v) = 0 implies its tangent is 0 too (mass only spreads along non-zero weights)
+                        if (xv != 0) {
+                            double[] wb = dWBar, dxs = dX;
+                            for (int i = 0; i < m; i++) wb[dw + i] += dxs[dx + i] * xb + xv * bar[ub + i];
                         }
                     }
                 }
@@ -685,6 +688,8 @@ public final class RelaxedBellmanFord implements AlgorithmicLoss {
                 for (int v = 1; v < n; v++) {
                     int pv = padOf[v];
                     double db = dBar[pv];
+                    // cells the front has not reached yet have an identically zero adjoint: skip them exactly
+                    if (db == 0 && (!withTangents || allZero(dDBar, pv * m, m))) continue;
                     grad[v] += db;
                     if (withTangents) axpy(1, dDBar, pv * m, hess, v * m, m);
                     double f = softmin(prev, v, beta);
@@ -726,6 +731,11 @@ public final class RelaxedBellmanFord implements AlgorithmicLoss {
                     dDBarPrev = swap;
                 }
             }
+        }
+
+        private static boolean allZero(double[] a, int from, int len) {
+            for (int i = 0; i < len; i++) if (a[from + i] != 0) return false;
+            return true;
         }
 
         private static double sigmoid(double z) { return 1.0 / (1.0 + Math.exp(-z)); }
