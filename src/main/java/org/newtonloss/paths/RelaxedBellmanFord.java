@@ -713,7 +713,7 @@ public final class RelaxedBellmanFord implements AlgorithmicLoss {
                     for (int j = 0; j < 8; j++) {
                         if (wk[j] == 0) continue;
                         double w = wk[j], a = nk[j] - f;
-                        double ca = -beta * w * (2.001 - beta * a) * db;
+                        double ca = -beta * w * (2 - beta * a) * db;
                         double cb = beta * w * (1 - beta * a) * db;
                         double cc = beta * w * db;
                         double g = gk[j];
