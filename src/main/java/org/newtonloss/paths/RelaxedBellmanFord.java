@@ -315,12 +315,7 @@ public final class RelaxedBellmanFord implements AlgorithmicLoss {
                    boolean withHessian) {
             prepare(options, g);
             checkCosts(c, co);
-            for (int v = 0; v < n; v++) {
-                double y = target[to + v];
-                if (y != 0.0 && y != 1.0)
-                    throw new IllegalArgumentException("bellman-ford: target (true path map) cell " + v
-                            + " must be 0 or 1, got " + y);
-            }
+            PathMaps.validate(g, target, to);
             if (withHessian) ensureTangents();
             forward(c, co, fixedSteps, withHessian);
             // the loss and its derivatives in the output

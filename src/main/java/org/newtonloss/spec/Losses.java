@@ -15,6 +15,9 @@ public final class Losses {
         FAMILIES.put("mse", s -> { s.requireAllUsed(); return new MseLoss(); });
         FAMILIES.put("softmax-ce", s -> { s.requireAllUsed(); return new SoftmaxCrossEntropyLoss(); });
         FAMILIES.put("bellman-ford", org.newtonloss.paths.RelaxedBellmanFord::fromSpec);
+        FAMILIES.put("smooth-loss", org.newtonloss.paths.SmoothedLoss::fromSpec);
+        FAMILIES.put("smooth-algorithm", org.newtonloss.paths.SmoothedAlgorithmLoss::fromSpec);
+        FAMILIES.put("fenchel-young", org.newtonloss.paths.FenchelYoungLoss::fromSpec);
     }
 
     private Losses() {}
