@@ -170,8 +170,9 @@ public final class SoftPermutationGaussNewton implements RankingGaussNewton {
                 kappa = pStar * pStar * inv; // off target: c* r*² = p*²/n² (c* was left 0 above)
             } else if (rStar < SATURATION && c[star] != 0) { // the target dominates: c* r*² = r*²/n²
                 kappa = c[star] * rStar * rStar;
-                gamma -= c[star];
                 c[star] = 0;
+                gamma = 0; // summed again: γ − c* would lose the small c_l to absorption
+                for (int l = 0; l < n; l++) gamma += c[l];
                 double invSx = 1 / sx;
                 for (int l = 0; l < n; l++) pi[l] = l == star ? 0 : w.e[l] * invSx;
             }
