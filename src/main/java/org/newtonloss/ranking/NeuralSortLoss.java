@@ -10,7 +10,7 @@ import org.newtonloss.spec.Spec;
  * (the paper's i = k+1): P̂[k][j] = softmax_j(((n−1−2k) s_j − Σ_m |s_j − s_m|)/τ), computed in the O(n²) form
  * (A_s 1), not the original code's O(n³) matmul; P = P̂ᵀ (column convention). |·|'(0) = 0 as in torch.
  *
- * <p>The logit Jacobian of row k is J_k = −E_k/τ with E_k = diag(c_k + r) − S, c_k = n−1−2k, S_jl = sgn(x_j − x_l)
+ * <p>Row exponentials come from n − 1 exp calls per sample (see {@link #prepare}). The logit Jacobian of row k is J_k = −E_k/τ with E_k = diag(c_k + r) − S, c_k = n−1−2k, S_jl = sgn(x_j − x_l)
  * and r = S·1: one sign matrix S shared by all rows. In sorted coordinates S·v is a prefix-sum difference, so
  * J_kᵀv costs O(n), and Σ_k E_kᵀ diag(t_k) E_k reduces to three accumulated vectors plus an O(n²) pass.
  */
@@ -42,27 +42,24 @@ public final class NeuralSortLoss extends SoftPermutationLoss {
 
     @Override public String spec() { return "neuralsort:tau=" + tau; }
 
+    /**
+     * Builds the matrix of row exponentials E[k][j] = exp(z_kj − z_kk) without n² exp calls. In sorted order,
+     * with gaps g_j = x_(j+1) − x_(j): Σ_m |x_j − x_m| grows by g_j (2j + 2 − n) from j to j+1, so
+     * z_k,j+1 − z_k,j = −g_j (2(j − k) + 1)/τ: every row peaks on the diagonal (E[k][k] = 1, the maximum the softmax
+     * needs) and decays on both sides; {@link SoftPermutationLoss#rowExponentials} builds it from n − 1 exps.
+     */
     @Override
     void prepare(Workspace ws, int n) {
-        double[] xs = ws.xs, absSum = ws.aux1;
-        java.util.Arrays.fill(absSum, 0, n, 0.0);
-        for (int j = 0; j < n; j++) {
-            for (int m = j + 1; m < n; m++) {
-                double d = xs[m] - xs[j]; // ≥ 0: sorted
-                absSum[j] += d;
-                absSum[m] += d;
-            }
-        }
+        gapFactors(ws, n, invTau);
+        rowExponentials(ws, n, true);
         java.util.Arrays.fill(ws.aux2, 0, n, 0.0);
         java.util.Arrays.fill(ws.aux3, 0, n, 0.0);
         java.util.Arrays.fill(ws.aux4, 0, n, 0.0);
     }
 
     @Override
-    void logits(Workspace ws, int n, int k, double[] z) {
-        double c = n - 1 - 2 * k;
-        double[] xs = ws.xs, absSum = ws.aux1;
-        for (int j = 0; j < n; j++) z[j] = (-c * xs[j] - absSum[j]) * invTau;
+    void exponentials(Workspace ws, int n, int k, double[] e) {
+        System.arraycopy(ws.emat, k * n, e, 0, n);
     }
 
     /** out = J_kᵀ v = −((c_k + r)∘v + S v)/τ (S antisymmetric, so −Sᵀv = S v). */
