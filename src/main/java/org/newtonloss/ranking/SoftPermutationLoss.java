@@ -35,6 +35,8 @@ public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss perm
     static final double LOG_TINY = Math.log(TINY);
     /** Row entries whose complements are multiplied before one log (each complement ≥ 1/2: no underflow). */
     private static final int LOG_CHUNK = 256;
+    /** Outer products buffered per pass over the Hessian. */
+    private static final int PAIR_BLOCK = 4;
 
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
 
@@ -85,11 +87,13 @@ public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss perm
         double value = kernel(ws, n, hess != null);
         for (int i = 0; i < n; i++) grad[o + ws.order[i]] = ws.grad[i];
         if (hess != null) {
+            symmetrize(ws.hd, n);
             int hb = sample * n * n;
             double[] hd = ws.hd;
-            for (int i = 0; i < n; i++) {
-                int row = hb + ws.order[i] * n;
-                for (int j = 0; j < n; j++) hess[row + ws.order[j]] = hd[i * n + j] + hd[j * n + i];
+            int[] inv = ws.inv;
+            for (int a = 0; a < n; a++) {
+                int src = inv[a] * n, dst = hb + a * n;
+                for (int b = 0; b < n; b++) hess[dst + b] = hd[src + inv[b]];
             }
         }
         return value;
@@ -115,14 +119,28 @@ public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss perm
         double value = kernel(ws, n, hess != null);
         for (int i = 0; i < n; i++) grad[o + ws.order[i]] = (float) ws.grad[i];
         if (hess != null) {
+            symmetrize(ws.hd, n);
             int hb = sample * n * n;
             double[] hd = ws.hd;
-            for (int i = 0; i < n; i++) {
-                int row = hb + ws.order[i] * n;
-                for (int j = 0; j < n; j++) hess[row + ws.order[j]] = (float) (hd[i * n + j] + hd[j * n + i]);
+            int[] inv = ws.inv;
+            for (int a = 0; a < n; a++) {
+                int src = inv[a] * n, dst = hb + a * n;
+                for (int b = 0; b < n; b++) hess[dst + b] = (float) hd[src + inv[b]];
             }
         }
         return (float) value;
+    }
+
+    /** Turns the half-stored Hessian hd into the full symmetric hd + hdᵀ, in place (results are then gathered). */
+    private static void symmetrize(double[] hd, int n) {
+        for (int i = 0; i < n; i++) {
+            hd[i * n + i] *= 2;
+            for (int j = i + 1; j < n; j++) {
+                double v = hd[i * n + j] + hd[j * n + i];
+                hd[i * n + j] = v;
+                hd[j * n + i] = v;
+            }
+        }
     }
 
     /**
@@ -170,6 +188,7 @@ public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss perm
             ws.inv[ws.order[k]] = k;
         }
         // Tie groups in sorted order: positions lo[k] .. hi[k]-1 hold the value xs[k].
+        ws.hasTies = false;
         int start = 0;
         for (int k = 1; k <= n; k++) {
             if (k == n || ws.xs[k] != ws.xs[start]) {
@@ -177,6 +196,7 @@ public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss perm
                     ws.lo[q] = start;
                     ws.hi[q] = k;
                 }
+                if (k - start > 1) ws.hasTies = true;
                 start = k;
             }
         }
@@ -186,13 +206,13 @@ public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss perm
     private double kernel(Workspace ws, int n, boolean hessian) {
         prepare(ws, n);
         Arrays.fill(ws.grad, 0, n, 0.0);
+        ws.pending = 0;
         if (hessian) Arrays.fill(ws.hd, 0, n * n, 0.0);
         double value = 0;
         for (int k = 0; k < n; k++) {
             exponentials(ws, n, k, ws.e);
             value += row(ws, n, k, ws.tgt[k], hessian);
-            mapTranspose(ws, n, k, ws.u, ws.m1);
-            for (int j = 0; j < n; j++) ws.grad[j] += ws.m1[j];
+            addGradient(ws, n, k, ws.u, ws.grad);
             if (!hessian) continue;
             addRowCurvature(ws, n, k, ws.t, ws.u, ws.hd);
             if (ws.extended) {
@@ -204,7 +224,11 @@ public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss perm
                 pair(ws, n, k, ws.w, ws.p);
             }
         }
-        if (hessian) finishCurvature(ws, n, ws.hd);
+        finishGradient(ws, n, ws.grad);
+        if (hessian) {
+            flushPairs(ws, n);
+            finishCurvature(ws, n, ws.hd);
+        }
         return value;
     }
 
@@ -212,14 +236,34 @@ public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss perm
     private void pair(Workspace ws, int n, int k, double[] a, double[] b) {
         mapTranspose(ws, n, k, a, ws.m1);
         mapTranspose(ws, n, k, b, ws.m2);
-        double[] ma = ws.m1, mb = ws.m2, hd = ws.hd;
-        for (int j = 0; j < n; j++) {
-            double aj = ma[j];
-            if (aj == 0) continue;
-            int r = j * n;
-            for (int l = 0; l < n; l++) hd[r + l] += aj * mb[l];
-        }
+        System.arraycopy(ws.m1, 0, ws.pairA, ws.pending * n, n);
+        System.arraycopy(ws.m2, 0, ws.pairB, ws.pending * n, n);
+        if (++ws.pending == PAIR_BLOCK) flushPairs(ws, n);
     }
+
+    /** hd += Σ_q A_q B_qᵀ over the buffered pairs: four FMAs per load and store of hd instead of one. */
+    private static void flushPairs(Workspace ws, int n) {
+        if (ws.pending == 0) return;
+        double[] a = ws.pairA, b = ws.pairB, hd = ws.hd;
+        Arrays.fill(a, ws.pending * n, PAIR_BLOCK * n, 0.0); // unused slots add nothing
+        Arrays.fill(b, ws.pending * n, PAIR_BLOCK * n, 0.0);
+        int n2 = 2 * n, n3 = 3 * n;
+        for (int j = 0; j < n; j++) {
+            double a0 = a[j], a1 = a[n + j], a2 = a[n2 + j], a3 = a[n3 + j];
+            int r = j * n;
+            for (int l = 0; l < n; l++) hd[r + l] += a0 * b[l] + a1 * b[n + l] + a2 * b[n2 + l] + a3 * b[n3 + l];
+        }
+        ws.pending = 0;
+    }
+
+    /** grad += J_kᵀ u (families may instead accumulate and finish in {@link #finishGradient}). */
+    void addGradient(Workspace ws, int n, int k, double[] u, double[] grad) {
+        mapTranspose(ws, n, k, u, ws.m1);
+        for (int j = 0; j < n; j++) grad[j] += ws.m1[j];
+    }
+
+    /** Completes what {@link #addGradient} deferred. */
+    void finishGradient(Workspace ws, int n, double[] grad) {}
 
     /**
      * Fills ws.emat row by row from the gap factors γ_j = exp(−(x_(j+1) − x_(j))/τ) (in ws.gap), with n − 1 exp calls
@@ -396,10 +440,10 @@ public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss perm
     /** Per-thread scratch, grown to the largest n seen. */
     static final class Workspace {
         int n = -1;
-        int star;
-        boolean extended;
+        int star, pending;
+        boolean extended, hasTies;
         double[] xraw, traw, xs, e, p, pa, ppc, u, t, w, wt, yv, pi, m1, m2, grad, hd;
-        double[] aux1, aux2, aux3, aux4, pre, emat, gap, powL, powR;
+        double[] aux1, aux2, aux3, aux4, aux5, aux6, pre, emat, gap, powL, powR, pairA, pairB;
         int[] order, inv, perm, tgt, itmp, lo, hi;
 
         void ensure(int size) {
@@ -411,6 +455,8 @@ public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss perm
             w = new double[n]; wt = new double[n]; yv = new double[n]; pi = new double[n]; m1 = new double[n];
             m2 = new double[n]; grad = new double[n]; hd = new double[n * n];
             aux1 = new double[n]; aux2 = new double[n]; aux3 = new double[n]; aux4 = new double[n];
+            aux5 = new double[n]; aux6 = new double[n];
+            pairA = new double[PAIR_BLOCK * n]; pairB = new double[PAIR_BLOCK * n];
             pre = new double[n + 1];
             order = new int[n]; inv = new int[n]; perm = new int[n]; tgt = new int[n]; itmp = new int[n];
             lo = new int[n]; hi = new int[n];
