@@ -89,7 +89,7 @@ class EvalNewtonRoundTripTest {
         return out.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
-    static void flatten(JsonNode node, java.util.List<Double> out) {
+    static void flatten(JsonNode node, java.util.List<Double> out) { // also used by PathsCliTest
         if (node.isArray()) node.forEach(c -> flatten(c, out));
         else {
             assertTrue(node.isNumber(), "not a number: " + node);
