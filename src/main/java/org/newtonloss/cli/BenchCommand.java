@@ -125,6 +125,7 @@ final class BenchCommand implements Callable<Integer> {
                     .object("samples_per_second", medians)
                     .number("seconds", seconds).integer("repeats", repeats).integer("seed", seed)
                     .object("rounds_samples_per_second", rounds)
+                    .number("load_average", Math.max(0, java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()))
                     .string("version", Main.version()).string("java", System.getProperty("java.version"))
                     .string("timestamp", Instant.now().toString());
             out.commit();

@@ -67,6 +67,10 @@ class MainErrorsTest {
                         "unknown family 'nosuchloss'"),
                 new BadCall("unknown SPEC key", List.of("eval", "--loss", "mse:tau=1", "--input", "x", "--output", "y"),
                         "unknown key 'tau'"),
+                new BadCall("newton without --lambda", List.of("newton", "--loss", "mse", "--curvature", "hessian", "--input",
+                        "x", "--output", "y"), "Missing required option: '--lambda'"),
+                new BadCall("newton without --curvature", List.of("newton", "--loss", "mse", "--lambda", "1", "--input",
+                        "x", "--output", "y"), "Missing required option: '--curvature'"),
                 new BadCall("lambda zero", newton("good.json", "--lambda", "0"), "--lambda must be finite and > 0, got 0.0"),
                 new BadCall("lambda negative", newton("good.json", "--lambda", "-1"), "--lambda must be finite and > 0, got -1.0"),
                 new BadCall("lambda not a number", newton("good.json", "--lambda", "abc"), "'abc' is not a double"),
@@ -95,6 +99,8 @@ class MainErrorsTest {
         List<String> a = new ArrayList<>(List.of("newton", "--loss", "mse", "--input", dir.resolve(input).toString(),
                 "--output", dir.resolve("newton-" + input).toString()));
         a.addAll(List.of(more));
+        if (!a.contains("--curvature")) a.addAll(List.of("--curvature", "hessian"));
+        if (!a.contains("--lambda")) a.addAll(List.of("--lambda", "1"));
         return a;
     }
 
