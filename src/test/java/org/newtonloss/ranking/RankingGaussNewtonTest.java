@@ -124,8 +124,10 @@ class RankingGaussNewtonTest {
         double[] p = new double[n * n], jac = new double[n * n * n], expected = new double[n * n];
         RankingGaussNewton.of(c.loss()).jacobian(c.x(), 0, n, p, jac);
         permutationMatrix(c.loss(), c.x(), expected);
+        // The losses may compute P differently (NeuralSort/SoftSort: products of exp(gap) factors instead of one exp
+        // per logit), so agreement is to rounding, not bitwise.
         for (int e = 0; e < n * n; e++)
-            if (!(Math.abs(p[e] - expected[e]) <= 1e-14)) fail(c + ": P[" + e + "] = " + p[e] + ", loss gives " + expected[e]);
+            if (!(Math.abs(p[e] - expected[e]) <= 1e-12)) fail(c + ": P[" + e + "] = " + p[e] + ", loss gives " + expected[e]);
     }
 
     @ParameterizedTest(name = "{0}")
