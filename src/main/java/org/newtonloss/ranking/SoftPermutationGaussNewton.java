@@ -20,13 +20,14 @@ import java.util.Arrays;
  * <p>Work happens in sorted coordinates (stable ascending order of the scores), where J_kᵀv costs O(n) and
  * Σ_k J_kᵀ diag(c_k) J_k costs O(n²) in all; per rank there is one symmetric rank-2 update (two with a saturated
  * entry), as in the Hessian. {@link #jacobian} builds the explicit n²×n Jacobian D_k J_k (O(n³)) for tests and
- * tools. P and the logits follow {@link NeuralSortLoss} and {@link SoftSortLoss} term for term.
+ * tools. P itself is the loss's own {@link SoftPermutationLoss#permutationMatrix} (its fast exponentials); only the
+ * logit Jacobians J_k are computed here.
  */
 public final class SoftPermutationGaussNewton implements RankingGaussNewton {
     /** A row whose largest off-target probability exceeds 1 − SATURATION keeps that entry's term apart. */
     private static final double SATURATION = 0.25;
-    /** exp(x) underflows to 0 below this: skip the call. */
-    private static final double EXP_UNDERFLOW = -746.0;
+    /** Complements 1 − p ≥ ½ are multiplied this many at a time before one log (2^-64 cannot underflow). */
+    private static final int LOG_CHUNK = 64;
 
     private final SoftPermutationLoss loss;
     // Built on first use in each thread: the loss may still be under construction when this object is made.
@@ -54,18 +55,15 @@ public final class SoftPermutationGaussNewton implements RankingGaussNewton {
         BceGaussNewton.checkLength("jac", jac, (long) n * n * n);
         Work w = works.get();
         w.ensure(n);
-        for (int i = 0; i < n; i++) {
-            double v = x[off + i];
-            if (!Double.isFinite(v)) throw new IllegalArgumentException("scores[" + i + "] must be finite, got " + v);
-            w.xraw[i] = v;
-        }
+        System.arraycopy(x, off, w.xraw, 0, n);
+        loss.permutationMatrix(w.xraw, 0, n, p); // validates the scores
         sortScores(w, n);
         Logits rows = w.logits;
         rows.prepare(w, n);
         int[] order = w.order;
         for (int k = 0; k < n; k++) {
-            rows.logits(w, n, k, w.z);
-            softmax(w, n);
+            rows.row(w, n, k);
+            for (int j = 0; j < n; j++) w.p[j] = p[order[j] * n + k];
             rows.mapTranspose(w, n, k, w.p, w.v1); // J_kᵀ p
             for (int j = 0; j < n; j++) {
                 Arrays.fill(w.unit, 0, n, 0.0);
@@ -73,7 +71,6 @@ public final class SoftPermutationGaussNewton implements RankingGaussNewton {
                 rows.mapTranspose(w, n, k, w.unit, w.v2); // row j of J_k
                 double pj = w.p[j];
                 int row = (order[j] * n + k) * n;
-                p[order[j] * n + k] = pj;
                 for (int l = 0; l < n; l++) jac[row + order[l]] = pj * (w.v2[l] - w.v1[l]);
             }
         }
@@ -97,6 +94,7 @@ public final class SoftPermutationGaussNewton implements RankingGaussNewton {
             if (Double.isNaN(w.traw[i]))
                 throw new IllegalArgumentException("targets[sample " + sample + "][" + i + "] must not be NaN");
         }
+        loss.permutationMatrix(w.xraw, 0, n, w.pm);
         sortScores(w, n);
         IndexSort.stableArgsort(w.traw, 0, n, w.perm, w.itmp);
         for (int k = 0; k < n; k++) w.tgt[k] = w.inv[w.perm[k]];
@@ -121,11 +119,20 @@ public final class SoftPermutationGaussNewton implements RankingGaussNewton {
         double inv = 1.0 / ((double) n * n);
         double[] p = w.p, a = w.a, c = w.c, u = w.u, v1 = w.v1, v2 = w.v2;
         double value = 0;
+        int[] order = w.order;
+        double product = 1; // of complements 1 − p ≥ ½, logged every LOG_CHUNK factors
+        int inProduct = 0;
         for (int k = 0; k < n; k++) {
-            rows.logits(w, n, k, w.z);
-            double sx = softmax(w, n);
-            int star = w.star, j0 = w.tgt[k];
-            double pStar = 1 / (1 + sx), rStar = sx * pStar; // 1 − p* without cancellation
+            rows.row(w, n, k);
+            int star = 0;
+            for (int l = 0; l < n; l++) {
+                p[l] = w.pm[order[l] * n + k];
+                if (p[l] > p[star]) star = l;
+            }
+            double rStar = 0; // 1 − p* as the sum of the others, without cancellation
+            for (int l = 0; l < n; l++) if (l != star) rStar += p[l];
+            double pStar = p[star];
+            int j0 = w.tgt[k];
             boolean apart = star != j0 && rStar < SATURATION && rStar > Bce.P_CLAMP;
             double sumA = 0, gamma = 0;
             for (int l = 0; l < n; l++) {
@@ -136,7 +143,10 @@ public final class SoftPermutationGaussNewton implements RankingGaussNewton {
                 } else {
                     double r = l == star ? rStar : 1 - pl;
                     if (r > Bce.P_CLAMP) {
-                        value -= Math.log(r);
+                        if (r >= 0.5) {
+                            product *= r;
+                            if (++inProduct == LOG_CHUNK) { value -= Math.log(product); product = 1; inProduct = 0; }
+                        } else value -= Math.log(r);
                         if (!(apart && l == star)) {
                             double q = pl / r;
                             al = q * inv;
@@ -153,9 +163,9 @@ public final class SoftPermutationGaussNewton implements RankingGaussNewton {
             for (int l = 0; l < n; l++) u[l] = a[l] - p[l] * sumA;
             double[] pi = w.pi;
             if (apart) {
-                double invSx = 1 / sx, sigma = pStar * inv;
+                double invR = 1 / rStar, sigma = pStar * inv;
                 for (int l = 0; l < n; l++) {
-                    pi[l] = l == star ? 0 : w.e[l] * invSx;
+                    pi[l] = l == star ? 0 : p[l] * invR;
                     u[l] -= sigma * pi[l];
                 }
                 u[star] += sigma;
@@ -173,8 +183,8 @@ public final class SoftPermutationGaussNewton implements RankingGaussNewton {
                 c[star] = 0;
                 gamma = 0; // summed again: γ − c* would lose the small c_l to absorption
                 for (int l = 0; l < n; l++) gamma += c[l];
-                double invSx = 1 / sx;
-                for (int l = 0; l < n; l++) pi[l] = l == star ? 0 : w.e[l] * invSx;
+                double invR = 1 / rStar;
+                for (int l = 0; l < n; l++) pi[l] = l == star ? 0 : p[l] * invR;
             }
             rows.addDiagonalCurvature(w, n, k, c, w.hd);
             for (int l = 0; l < n; l++) w.b[l] = 0.5 * gamma * p[l] - c[l];
@@ -189,6 +199,7 @@ public final class SoftPermutationGaussNewton implements RankingGaussNewton {
             }
         }
         rows.finishCurvature(w, n, w.hd);
+        value -= Math.log(product);
         return value * inv;
     }
 
@@ -200,25 +211,6 @@ public final class SoftPermutationGaussNewton implements RankingGaussNewton {
             int r = j * n;
             for (int l = 0; l < n; l++) hd[r + l] += xj * y[l];
         }
-    }
-
-    /** Softmax of w.z into w.e (exponentials shifted by the max) and w.p; returns Σ_{l≠star} e_l, sets w.star. */
-    private static double softmax(Work w, int n) {
-        double[] z = w.z, e = w.e, p = w.p;
-        int star = 0;
-        double mx = z[0];
-        for (int l = 1; l < n; l++) if (z[l] > mx) { mx = z[l]; star = l; }
-        double sx = 0;
-        for (int l = 0; l < n; l++) {
-            double d = z[l] - mx;
-            double el = l == star ? 1.0 : (d < EXP_UNDERFLOW ? 0.0 : Math.exp(d));
-            e[l] = el;
-            if (l != star) sx += el;
-        }
-        double invS = 1 / (1 + sx);
-        for (int l = 0; l < n; l++) p[l] = e[l] * invS;
-        w.star = star;
-        return sx;
     }
 
     /** Stable ascending order of w.xraw: w.order, w.inv, sorted scores w.xs and tie groups [w.lo, w.hi). */
@@ -245,10 +237,10 @@ public final class SoftPermutationGaussNewton implements RankingGaussNewton {
         /** Per-sample precomputation from the sorted scores w.xs. */
         void prepare(Work w, int n);
 
-        /** Fills z with the logits of ascending rank k (and remembers what mapTranspose needs for row k). */
-        void logits(Work w, int n, int k, double[] z);
+        /** Prepares what {@link #mapTranspose} needs for ascending rank k. */
+        void row(Work w, int n, int k);
 
-        /** out = J_kᵀ v for the row last passed to {@link #logits}. */
+        /** out = J_kᵀ v for the row last passed to {@link #row}. */
         void mapTranspose(Work w, int n, int k, double[] v, double[] out);
 
         /** Adds J_kᵀ diag(t) J_k to the half-stored hd, or accumulates what {@link #finishCurvature} needs. */
@@ -264,24 +256,12 @@ public final class SoftPermutationGaussNewton implements RankingGaussNewton {
      */
     private record NeuralSortLogits(double tau) implements Logits {
         @Override public void prepare(Work w, int n) {
-            double[] xs = w.xs, absSum = w.aux;
-            Arrays.fill(absSum, 0, n, 0.0);
-            for (int j = 0; j < n; j++) {
-                for (int m = j + 1; m < n; m++) {
-                    double d = xs[m] - xs[j];
-                    absSum[j] += d;
-                    absSum[m] += d;
-                }
-            }
             Arrays.fill(w.psi, 0, n, 0.0);
             Arrays.fill(w.phi, 0, n, 0.0);
             Arrays.fill(w.chi, 0, n, 0.0);
         }
 
-        @Override public void logits(Work w, int n, int k, double[] z) {
-            double c = n - 1 - 2 * k, invTau = 1 / tau;
-            for (int j = 0; j < n; j++) z[j] = (-c * w.xs[j] - w.aux[j]) * invTau;
-        }
+        @Override public void row(Work w, int n, int k) {}
 
         /** J_kᵀ v = −((c_k + r)∘v + S v)/τ (S is antisymmetric); S v from prefix sums over the tie groups. */
         @Override public void mapTranspose(Work w, int n, int k, double[] v, double[] out) {
@@ -339,19 +319,13 @@ public final class SoftPermutationGaussNewton implements RankingGaussNewton {
     private record SoftSortLogits(double tau, int power) implements Logits {
         @Override public void prepare(Work w, int n) {}
 
-        /** Also leaves g in w.aux for the mapping of this row. */
-        @Override public void logits(Work w, int n, int k, double[] z) {
+        /** Leaves g_j = ∂z_kj/∂d_kj in w.aux. */
+        @Override public void row(Work w, int n, int k) {
             double[] xs = w.xs, g = w.aux;
             double xk = xs[k], invTau = 1 / tau;
             for (int j = 0; j < n; j++) {
                 double d = xk - xs[j];
-                if (power == 1) {
-                    z[j] = -Math.abs(d) * invTau;
-                    g[j] = -Math.signum(d) * invTau;
-                } else {
-                    z[j] = -d * d * invTau;
-                    g[j] = -2 * d * invTau;
-                }
+                g[j] = power == 1 ? -Math.signum(d) * invTau : -2 * d * invTau;
             }
         }
 
@@ -389,8 +363,7 @@ public final class SoftPermutationGaussNewton implements RankingGaussNewton {
     private static final class Work {
         final Logits logits;
         int n = -1;
-        int star;
-        double[] xraw, traw, xs, z, e, p, a, c, u, b, pi, v1, v2, unit, grad, hd, aux, psi, phi, chi, pre;
+        double[] xraw, traw, xs, p, a, c, u, b, pi, v1, v2, unit, grad, hd, pm, aux, psi, phi, chi, pre;
         int[] order, inv, perm, tgt, itmp, lo, hi;
 
         Work(Logits logits) { this.logits = logits; }
@@ -398,7 +371,7 @@ public final class SoftPermutationGaussNewton implements RankingGaussNewton {
         void ensure(int size) {
             if (size <= n) return;
             n = size;
-            xraw = new double[n]; traw = new double[n]; xs = new double[n]; z = new double[n]; e = new double[n];
+            xraw = new double[n]; traw = new double[n]; xs = new double[n]; pm = new double[n * n];
             p = new double[n]; a = new double[n]; c = new double[n]; u = new double[n]; b = new double[n];
             pi = new double[n]; v1 = new double[n]; v2 = new double[n]; unit = new double[n]; grad = new double[n];
             hd = new double[n * n]; aux = new double[n]; psi = new double[n]; phi = new double[n];
