@@ -116,6 +116,7 @@ public final class SoftPermutationGaussNewton implements RankingGaussNewton {
         rows.prepare(w, n);
         Arrays.fill(w.grad, 0, n, 0.0);
         Arrays.fill(w.hd, 0, n * n, 0.0);
+        w.pairs = 0;
         double inv = 1.0 / ((double) n * n);
         double[] p = w.p, a = w.a, c = w.c, u = w.u, v1 = w.v1, v2 = w.v2;
         double value = 0;
@@ -190,27 +191,56 @@ public final class SoftPermutationGaussNewton implements RankingGaussNewton {
             for (int l = 0; l < n; l++) w.b[l] = 0.5 * gamma * p[l] - c[l];
             rows.mapTranspose(w, n, k, w.b, v1);
             rows.mapTranspose(w, n, k, p, v2);
-            addOuter(w.hd, n, v1, v2, 1.0);
+            addOuter(w, n, v1, v2, 1.0);
             if (kappa != 0) {
                 for (int l = 0; l < n; l++) w.b[l] = -pi[l];
                 w.b[star] = 1;
                 rows.mapTranspose(w, n, k, w.b, v1);
-                addOuter(w.hd, n, v1, v1, 0.5 * kappa);
+                addOuter(w, n, v1, v1, 0.5 * kappa);
             }
         }
+        flushOuter(w, n);
         rows.finishCurvature(w, n, w.hd);
         value -= Math.log(product);
         return value * inv;
     }
 
-    /** hd += s·x yᵀ (half storage: the completion hd + hdᵀ gives s(x yᵀ + y xᵀ)). */
-    private static void addOuter(double[] hd, int n, double[] x, double[] y, double s) {
+    /**
+     * hd += s·x yᵀ (half storage: the completion hd + hdᵀ gives s(x yᵀ + y xᵀ)), buffered: pairs are collected and
+     * added {@link Work#PAIRS} at a time, so that each pass over hd does that many multiply-adds per load and store.
+     */
+    private static void addOuter(Work w, int n, double[] x, double[] y, double s) {
+        double[] bx = w.bx[w.pairs], by = w.by[w.pairs];
         for (int j = 0; j < n; j++) {
-            double xj = s * x[j];
-            if (xj == 0) continue;
-            int r = j * n;
-            for (int l = 0; l < n; l++) hd[r + l] += xj * y[l];
+            bx[j] = s * x[j];
+            by[j] = y[j];
         }
+        if (++w.pairs == Work.PAIRS) flushOuter(w, n);
+    }
+
+    /** Adds the buffered pairs to hd. */
+    private static void flushOuter(Work w, int n) {
+        double[] hd = w.hd;
+        double[][] bx = w.bx, by = w.by;
+        if (w.pairs == Work.PAIRS) {
+            double[] x0 = bx[0], x1 = bx[1], x2 = bx[2], x3 = bx[3], y0 = by[0], y1 = by[1], y2 = by[2], y3 = by[3];
+            for (int j = 0; j < n; j++) {
+                double a0 = x0[j], a1 = x1[j], a2 = x2[j], a3 = x3[j];
+                int r = j * n;
+                for (int l = 0; l < n; l++) hd[r + l] += a0 * y0[l] + a1 * y1[l] + a2 * y2[l] + a3 * y3[l];
+            }
+        } else {
+            for (int q = 0; q < w.pairs; q++) {
+                double[] x = bx[q], y = by[q];
+                for (int j = 0; j < n; j++) {
+                    double xj = x[j];
+                    if (xj == 0) continue;
+                    int r = j * n;
+                    for (int l = 0; l < n; l++) hd[r + l] += xj * y[l];
+                }
+            }
+        }
+        w.pairs = 0;
     }
 
     /** Stable ascending order of w.xraw: w.order, w.inv, sorted scores w.xs and tie groups [w.lo, w.hi). */
@@ -361,8 +391,12 @@ public final class SoftPermutationGaussNewton implements RankingGaussNewton {
 
     /** Per-thread scratch, grown to the largest n seen. */
     private static final class Work {
+        /** Outer products buffered per pass over the half-stored matrix. */
+        static final int PAIRS = 4;
         final Logits logits;
         int n = -1;
+        int pairs;
+        double[][] bx, by;
         double[] xraw, traw, xs, p, a, c, u, b, pi, v1, v2, unit, grad, hd, pm, aux, psi, phi, chi, pre;
         int[] order, inv, perm, tgt, itmp, lo, hi;
 
@@ -378,6 +412,7 @@ public final class SoftPermutationGaussNewton implements RankingGaussNewton {
             chi = new double[n]; pre = new double[n + 1];
             order = new int[n]; inv = new int[n]; perm = new int[n]; tgt = new int[n]; itmp = new int[n];
             lo = new int[n]; hi = new int[n];
+            bx = new double[PAIRS][n]; by = new double[PAIRS][n];
         }
     }
 
