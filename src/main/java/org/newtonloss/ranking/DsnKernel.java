@@ -19,6 +19,14 @@ final class DsnKernel {
     final int n;
     private final int k;
     private final int[] ca, cb, cmin, cmax;
+    /**
+     * Rows [lo, hi] that can be non-zero in the two columns of comparator c (and the lanes that can be non-zero in
+     * their tangents): P starts as the identity and a comparator's output columns span the union of its inputs', so
+     * outside this bounding interval everything is exactly 0. It depends on the network only. In the reverse sweep
+     * adjoint rows outside it are never read again (earlier comparators of these columns have smaller ranges), so
+     * both sweeps skip them.
+     */
+    private final int[] lo, hi;
     private final Sigmoid sigmoid;
     private final double beta, lambda;
     private final boolean torchCurvature;
@@ -42,6 +50,15 @@ final class DsnKernel {
         this.cb = net[1];
         this.cmin = net[2];
         this.cmax = net[3];
+        lo = new int[k];
+        hi = new int[k];
+        int[] colLo = new int[n], colHi = new int[n];
+        for (int w = 0; w < n; w++) colLo[w] = colHi[w] = w;
+        for (int c = 0; c < k; c++) {
+            int i = ca[c], j = cb[c];
+            lo[c] = colLo[i] = colLo[j] = Math.min(colLo[i], colLo[j]);
+            hi[c] = colHi[i] = colHi[j] = Math.max(colHi[i], colHi[j]);
+        }
         this.sigmoid = sigmoid;
         this.beta = beta;
         this.lambda = lambda;
@@ -93,7 +110,7 @@ final class DsnKernel {
             y[mi] = a * yi + om * yj;
             y[ma] = om * yi + a * yj;
             int in = i * n, jn = j * n, mn = mi * n, xn = ma * n, kn = c * n;
-            for (int r = 0; r < n; r++) {
+            for (int r = lo[c], end = hi[c]; r <= end; r++) {
                 double pi = col[in + r], pj = col[jn + r];
                 tapeD[kn + r] = pj - pi;
                 col[mn + r] = a * pi + om * pj;
@@ -130,7 +147,8 @@ final class DsnKernel {
             y[up ? j : i] = ymax;
             double[] di = dy[i], dj = dy[j], dd = ddot[c];
             double[] dmin = up ? di : dj, dmax = up ? dj : di;
-            for (int t = 0; t < nn; t++) {
+            final int l0 = lo[c], l1 = hi[c] + 1;
+            for (int t = l0; t < l1; t++) {
                 double ti = di[t], tj = dj[t], e = tj - ti, s = a1 * e;
                 dd[t] = e;
                 ad[t] = s;
@@ -138,7 +156,7 @@ final class DsnKernel {
                 dmax[t] = ti + a * e + s * d;
             }
             int in = i * nn, jn = j * nn, kn = c * nn;
-            for (int r = 0; r < nn; r++) {
+            for (int r = l0; r < l1; r++) {
                 double pi = col[in + r], pj = col[jn + r], dD = pj - pi;
                 tapeD[kn + r] = dD;
                 double pmin = a * pi + om * pj, pmax = om * pi + a * pj;
@@ -146,7 +164,7 @@ final class DsnKernel {
                 col[(up ? jn : in) + r] = pmax;
                 double[] ci = dcol[in + r], cj = dcol[jn + r], tape = tapeDD[kn + r];
                 double[] cmn = up ? ci : cj, cmx = up ? cj : ci;
-                for (int t = 0; t < nn; t++) {
+                for (int t = l0; t < l1; t++) {
                     double ti = ci[t], tj = cj[t], tD = tj - ti, s = ad[t] * dD;
                     tape[t] = tD;
                     cmn[t] = tj - a * tD - s;
@@ -201,7 +219,7 @@ final class DsnKernel {
             double yu = ybar[mi], yw = ybar[ma];
             double abar = (yw - yu) * d;
             int in = i * nn, jn = j * nn, mn = mi * nn, xn = ma * nn, kn = c * nn;
-            for (int r = 0; r < nn; r++) {
+            for (int r = lo[c], end = hi[c]; r <= end; r++) {
                 double u = pbar[mn + r], w = pbar[xn + r];
                 abar += (w - u) * tapeD[kn + r];
                 pbar[in + r] = a * u + om * w;
@@ -230,7 +248,7 @@ final class DsnKernel {
                 ad[t] = a1 * dd[t];
                 abd[t] = (ywT[t] - yuT[t]) * d + dyw * dd[t];
             }
-            for (int r = 0; r < nn; r++) {
+            for (int r = lo[c], end = hi[c]; r <= end; r++) {
                 double u = pbar[mn + r], w = pbar[xn + r], dD = tapeD[kn + r], delta = w - u;
                 abar += delta * dD;
                 pbar[in + r] = a * u + om * w;

@@ -23,6 +23,14 @@ final class DsnKernelF32 {
     final int n;
     private final int k;
     private final int[] ca, cb, cmin, cmax;
+    /**
+     * Rows [lo, hi] that can be non-zero in the two columns of comparator c (and the lanes that can be non-zero in
+     * their tangents): P starts as the identity and a comparator's output columns span the union of its inputs', so
+     * outside this bounding interval everything is exactly 0. It depends on the network only. In the reverse sweep
+     * adjoint rows outside it are never read again (earlier comparators of these columns have smaller ranges), so
+     * both sweeps skip them.
+     */
+    private final int[] lo, hi;
     private final Sigmoid sigmoid;
     private final float beta, lambda;
 
@@ -46,6 +54,15 @@ final class DsnKernelF32 {
         this.cb = net[1];
         this.cmin = net[2];
         this.cmax = net[3];
+        lo = new int[k];
+        hi = new int[k];
+        int[] colLo = new int[n], colHi = new int[n];
+        for (int w = 0; w < n; w++) colLo[w] = colHi[w] = w;
+        for (int c = 0; c < k; c++) {
+            int i = ca[c], j = cb[c];
+            lo[c] = colLo[i] = colLo[j] = Math.min(colLo[i], colLo[j]);
+            hi[c] = colHi[i] = colHi[j] = Math.max(colHi[i], colHi[j]);
+        }
         this.sigmoid = sigmoid;
         this.beta = beta;
         this.lambda = lambda;
@@ -92,7 +109,7 @@ final class DsnKernelF32 {
             y[mi] = a * yi + om * yj;
             y[ma] = om * yi + a * yj;
             int in = i * n, jn = j * n, mn = mi * n, xn = ma * n, kn = c * n;
-            for (int r = 0; r < n; r++) {
+            for (int r = lo[c], end = hi[c]; r <= end; r++) {
                 float pi = col[in + r], pj = col[jn + r];
                 tapeD[kn + r] = pj - pi;
                 col[mn + r] = a * pi + om * pj;
@@ -129,7 +146,8 @@ final class DsnKernelF32 {
             y[up ? j : i] = ymax;
             float[] di = dy[i], dj = dy[j], dd = ddot[c];
             float[] dmin = up ? di : dj, dmax = up ? dj : di;
-            for (int t = 0; t < nn; t++) {
+            final int l0 = lo[c], l1 = hi[c] + 1;
+            for (int t = l0; t < l1; t++) {
                 float ti = di[t], tj = dj[t], e = tj - ti, s = a1 * e;
                 dd[t] = e;
                 ad[t] = s;
@@ -137,7 +155,7 @@ final class DsnKernelF32 {
                 dmax[t] = ti + a * e + s * d;
             }
             int in = i * nn, jn = j * nn, kn = c * nn;
-            for (int r = 0; r < nn; r++) {
+            for (int r = l0; r < l1; r++) {
                 float pi = col[in + r], pj = col[jn + r], dD = pj - pi;
                 tapeD[kn + r] = dD;
                 float pmin = a * pi + om * pj, pmax = om * pi + a * pj;
@@ -145,7 +163,7 @@ final class DsnKernelF32 {
                 col[(up ? jn : in) + r] = pmax;
                 float[] ci = dcol[in + r], cj = dcol[jn + r], tape = tapeDD[kn + r];
                 float[] cmn = up ? ci : cj, cmx = up ? cj : ci;
-                for (int t = 0; t < nn; t++) {
+                for (int t = l0; t < l1; t++) {
                     float ti = ci[t], tj = cj[t], tD = tj - ti, s = ad[t] * dD;
                     tape[t] = tD;
                     cmn[t] = tj - a * tD - s;
@@ -195,7 +213,7 @@ final class DsnKernelF32 {
             float yu = ybar[mi], yw = ybar[ma];
             float abar = (yw - yu) * d;
             int in = i * nn, jn = j * nn, mn = mi * nn, xn = ma * nn, kn = c * nn;
-            for (int r = 0; r < nn; r++) {
+            for (int r = lo[c], end = hi[c]; r <= end; r++) {
                 float u = pbar[mn + r], w = pbar[xn + r];
                 abar += (w - u) * tapeD[kn + r];
                 pbar[in + r] = a * u + om * w;
@@ -224,7 +242,7 @@ final class DsnKernelF32 {
                 ad[t] = a1 * dd[t];
                 abd[t] = (ywT[t] - yuT[t]) * d + dyw * dd[t];
             }
-            for (int r = 0; r < nn; r++) {
+            for (int r = lo[c], end = hi[c]; r <= end; r++) {
                 float u = pbar[mn + r], w = pbar[xn + r], dD = tapeD[kn + r], delta = w - u;
                 abar += delta * dD;
                 pbar[in + r] = a * u + om * w;
