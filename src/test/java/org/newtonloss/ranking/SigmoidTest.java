@@ -78,4 +78,12 @@ class SigmoidTest {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void floatAtanWithinTwoUlps() {
+        for (double x = -1e12; x <= 1e12; x = x < 0 ? (x < -1e-12 ? x / 1.013 : -x) : x * 1.013) {
+            float f = (float) x, expected = (float) Math.atan(f), got = Sigmoid.atan(f);
+            if (Math.abs(got - expected) > 2 * Math.ulp(expected)) fail("atan(" + f + "): " + got + " vs " + expected);
+        }
+    }
 }
