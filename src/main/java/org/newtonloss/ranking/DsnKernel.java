@@ -27,6 +27,9 @@ final class DsnKernel {
      * both sweeps skip them.
      */
     private final int[] lo, hi;
+    /** Start of comparator c's rows in the tapes (rows lo[c]..hi[c] only, so the tapes hold Σ band widths rows). */
+    private final int[] tapeOff;
+    private final int tapeRows;
     private final Sigmoid sigmoid;
     private final double beta, lambda;
     private final boolean torchCurvature;
@@ -54,11 +57,16 @@ final class DsnKernel {
         hi = new int[k];
         int[] colLo = new int[n], colHi = new int[n];
         for (int w = 0; w < n; w++) colLo[w] = colHi[w] = w;
+        tapeOff = new int[k];
+        int rows = 0;
         for (int c = 0; c < k; c++) {
             int i = ca[c], j = cb[c];
             lo[c] = colLo[i] = colLo[j] = Math.min(colLo[i], colLo[j]);
             hi[c] = colHi[i] = colHi[j] = Math.max(colHi[i], colHi[j]);
+            tapeOff[c] = rows;
+            rows = Math.addExact(rows, hi[c] - lo[c] + 1);
         }
+        tapeRows = rows;
         this.sigmoid = sigmoid;
         this.beta = beta;
         this.lambda = lambda;
@@ -68,7 +76,7 @@ final class DsnKernel {
         alpha1 = new double[k];
         alpha2 = new double[k];
         dval = new double[k];
-        tapeD = new double[Math.multiplyExact(k, n)];
+        tapeD = new double[tapeRows];
         pbar = new double[n * n];
         ybar = new double[n];
         rank = new int[n];
@@ -79,11 +87,14 @@ final class DsnKernel {
         return (long) comparators * n * (n + 2) + 2L * n * n * n + 8L * n * n;
     }
 
+    /** Numbers in the tapes (for tests: the band bookkeeping must shrink them below K·n). */
+    int tapeRows() { return tapeRows; }
+
     private void ensureTangents() {
         if (dcol != null) return;
         dcol = new double[n * n][n];
         dy = new double[n][n];
-        tapeDD = new double[Math.multiplyExact(k, n)][n];
+        tapeDD = new double[tapeRows][n];
         ddot = new double[k][n];
         dpbar = new double[n * n][n];
         dybar = new double[n][n];
@@ -109,10 +120,10 @@ final class DsnKernel {
             dval[c] = d;
             y[mi] = a * yi + om * yj;
             y[ma] = om * yi + a * yj;
-            int in = i * n, jn = j * n, mn = mi * n, xn = ma * n, kn = c * n;
+            int in = i * n, jn = j * n, mn = mi * n, xn = ma * n, tb = tapeOff[c] - lo[c];
             for (int r = lo[c], end = hi[c]; r <= end; r++) {
                 double pi = col[in + r], pj = col[jn + r];
-                tapeD[kn + r] = pj - pi;
+                tapeD[tb + r] = pj - pi;
                 col[mn + r] = a * pi + om * pj;
                 col[xn + r] = om * pi + a * pj;
             }
@@ -155,14 +166,14 @@ final class DsnKernel {
                 dmin[t] = tj - a * e - s * d;
                 dmax[t] = ti + a * e + s * d;
             }
-            int in = i * nn, jn = j * nn, kn = c * nn;
+            int in = i * nn, jn = j * nn, tb = tapeOff[c] - lo[c];
             for (int r = l0; r < l1; r++) {
                 double pi = col[in + r], pj = col[jn + r], dD = pj - pi;
-                tapeD[kn + r] = dD;
+                tapeD[tb + r] = dD;
                 double pmin = a * pi + om * pj, pmax = om * pi + a * pj;
                 col[(up ? in : jn) + r] = pmin;
                 col[(up ? jn : in) + r] = pmax;
-                double[] ci = dcol[in + r], cj = dcol[jn + r], tape = tapeDD[kn + r];
+                double[] ci = dcol[in + r], cj = dcol[jn + r], tape = tapeDD[tb + r];
                 double[] cmn = up ? ci : cj, cmx = up ? cj : ci;
                 for (int t = l0; t < l1; t++) {
                     double ti = ci[t], tj = cj[t], tD = tj - ti, s = ad[t] * dD;
@@ -218,10 +229,10 @@ final class DsnKernel {
             double a = alpha[c], om = 1 - a, d = dval[c];
             double yu = ybar[mi], yw = ybar[ma];
             double abar = (yw - yu) * d;
-            int in = i * nn, jn = j * nn, mn = mi * nn, xn = ma * nn, kn = c * nn;
+            int in = i * nn, jn = j * nn, mn = mi * nn, xn = ma * nn, tb = tapeOff[c] - lo[c];
             for (int r = lo[c], end = hi[c]; r <= end; r++) {
                 double u = pbar[mn + r], w = pbar[xn + r];
-                abar += (w - u) * tapeD[kn + r];
+                abar += (w - u) * tapeD[tb + r];
                 pbar[in + r] = a * u + om * w;
                 pbar[jn + r] = om * u + a * w;
             }
@@ -240,7 +251,7 @@ final class DsnKernel {
             boolean up = cmin[c] == i;
             int mi = up ? i : j, ma = up ? j : i;
             double a = alpha[c], om = 1 - a, d = dval[c], a1 = alpha1[c], a2 = alpha2[c];
-            int in = i * nn, jn = j * nn, mn = mi * nn, xn = ma * nn, kn = c * nn;
+            int in = i * nn, jn = j * nn, mn = mi * nn, xn = ma * nn, tb = tapeOff[c] - lo[c];
             double yu = ybar[mi], yw = ybar[ma], dyw = yw - yu;
             double abar = dyw * d;
             double[] dd = ddot[c], yuT = dybar[mi], ywT = dybar[ma];
@@ -249,11 +260,11 @@ final class DsnKernel {
                 abd[t] = (ywT[t] - yuT[t]) * d + dyw * dd[t];
             }
             for (int r = lo[c], end = hi[c]; r <= end; r++) {
-                double u = pbar[mn + r], w = pbar[xn + r], dD = tapeD[kn + r], delta = w - u;
+                double u = pbar[mn + r], w = pbar[xn + r], dD = tapeD[tb + r], delta = w - u;
                 abar += delta * dD;
                 pbar[in + r] = a * u + om * w;
                 pbar[jn + r] = om * u + a * w;
-                double[] tuA = dpbar[mn + r], twA = dpbar[xn + r], tape = tapeDD[kn + r];
+                double[] tuA = dpbar[mn + r], twA = dpbar[xn + r], tape = tapeDD[tb + r];
                 double[] outI = up ? tuA : twA, outJ = up ? twA : tuA;
                 for (int t = 0; t < nn; t++) {
                     double tu = tuA[t], tw = twA[t], s = ad[t] * delta;

@@ -31,6 +31,9 @@ final class DsnKernelF32 {
      * both sweeps skip them.
      */
     private final int[] lo, hi;
+    /** Start of comparator c's rows in the tapes (rows lo[c]..hi[c] only, so the tapes hold Σ band widths rows). */
+    private final int[] tapeOff;
+    private final int tapeRows;
     private final Sigmoid sigmoid;
     private final float beta, lambda;
 
@@ -58,11 +61,16 @@ final class DsnKernelF32 {
         hi = new int[k];
         int[] colLo = new int[n], colHi = new int[n];
         for (int w = 0; w < n; w++) colLo[w] = colHi[w] = w;
+        tapeOff = new int[k];
+        int rows = 0;
         for (int c = 0; c < k; c++) {
             int i = ca[c], j = cb[c];
             lo[c] = colLo[i] = colLo[j] = Math.min(colLo[i], colLo[j]);
             hi[c] = colHi[i] = colHi[j] = Math.max(colHi[i], colHi[j]);
+            tapeOff[c] = rows;
+            rows = Math.addExact(rows, hi[c] - lo[c] + 1);
         }
+        tapeRows = rows;
         this.sigmoid = sigmoid;
         this.beta = beta;
         this.lambda = lambda;
@@ -72,17 +80,20 @@ final class DsnKernelF32 {
         alpha1 = new float[k];
         alpha2 = new float[k];
         dval = new float[k];
-        tapeD = new float[Math.multiplyExact(k, n)];
+        tapeD = new float[tapeRows];
         pbar = new float[n * n];
         ybar = new float[n];
         rank = new int[n];
     }
 
+    /** Numbers in the tapes (for tests: the band bookkeeping must shrink them below K·n). */
+    int tapeRows() { return tapeRows; }
+
     private void ensureTangents() {
         if (dcol != null) return;
         dcol = new float[n * n][n];
         dy = new float[n][n];
-        tapeDD = new float[Math.multiplyExact(k, n)][n];
+        tapeDD = new float[tapeRows][n];
         ddot = new float[k][n];
         dpbar = new float[n * n][n];
         dybar = new float[n][n];
@@ -108,10 +119,10 @@ final class DsnKernelF32 {
             dval[c] = d;
             y[mi] = a * yi + om * yj;
             y[ma] = om * yi + a * yj;
-            int in = i * n, jn = j * n, mn = mi * n, xn = ma * n, kn = c * n;
+            int in = i * n, jn = j * n, mn = mi * n, xn = ma * n, tb = tapeOff[c] - lo[c];
             for (int r = lo[c], end = hi[c]; r <= end; r++) {
                 float pi = col[in + r], pj = col[jn + r];
-                tapeD[kn + r] = pj - pi;
+                tapeD[tb + r] = pj - pi;
                 col[mn + r] = a * pi + om * pj;
                 col[xn + r] = om * pi + a * pj;
             }
@@ -154,14 +165,14 @@ final class DsnKernelF32 {
                 dmin[t] = tj - a * e - s * d;
                 dmax[t] = ti + a * e + s * d;
             }
-            int in = i * nn, jn = j * nn, kn = c * nn;
+            int in = i * nn, jn = j * nn, tb = tapeOff[c] - lo[c];
             for (int r = l0; r < l1; r++) {
                 float pi = col[in + r], pj = col[jn + r], dD = pj - pi;
-                tapeD[kn + r] = dD;
+                tapeD[tb + r] = dD;
                 float pmin = a * pi + om * pj, pmax = om * pi + a * pj;
                 col[(up ? in : jn) + r] = pmin;
                 col[(up ? jn : in) + r] = pmax;
-                float[] ci = dcol[in + r], cj = dcol[jn + r], tape = tapeDD[kn + r];
+                float[] ci = dcol[in + r], cj = dcol[jn + r], tape = tapeDD[tb + r];
                 float[] cmn = up ? ci : cj, cmx = up ? cj : ci;
                 for (int t = l0; t < l1; t++) {
                     float ti = ci[t], tj = cj[t], tD = tj - ti, s = ad[t] * dD;
@@ -212,10 +223,10 @@ final class DsnKernelF32 {
             float a = alpha[c], om = 1 - a, d = dval[c];
             float yu = ybar[mi], yw = ybar[ma];
             float abar = (yw - yu) * d;
-            int in = i * nn, jn = j * nn, mn = mi * nn, xn = ma * nn, kn = c * nn;
+            int in = i * nn, jn = j * nn, mn = mi * nn, xn = ma * nn, tb = tapeOff[c] - lo[c];
             for (int r = lo[c], end = hi[c]; r <= end; r++) {
                 float u = pbar[mn + r], w = pbar[xn + r];
-                abar += (w - u) * tapeD[kn + r];
+                abar += (w - u) * tapeD[tb + r];
                 pbar[in + r] = a * u + om * w;
                 pbar[jn + r] = om * u + a * w;
             }
@@ -234,7 +245,7 @@ final class DsnKernelF32 {
             boolean up = cmin[c] == i;
             int mi = up ? i : j, ma = up ? j : i;
             float a = alpha[c], om = 1 - a, d = dval[c], a1 = alpha1[c], a2 = alpha2[c];
-            int in = i * nn, jn = j * nn, mn = mi * nn, xn = ma * nn, kn = c * nn;
+            int in = i * nn, jn = j * nn, mn = mi * nn, xn = ma * nn, tb = tapeOff[c] - lo[c];
             float yu = ybar[mi], yw = ybar[ma], dyw = yw - yu;
             float abar = dyw * d;
             float[] dd = ddot[c], yuT = dybar[mi], ywT = dybar[ma];
@@ -243,11 +254,11 @@ final class DsnKernelF32 {
                 abd[t] = (ywT[t] - yuT[t]) * d + dyw * dd[t];
             }
             for (int r = lo[c], end = hi[c]; r <= end; r++) {
-                float u = pbar[mn + r], w = pbar[xn + r], dD = tapeD[kn + r], delta = w - u;
+                float u = pbar[mn + r], w = pbar[xn + r], dD = tapeD[tb + r], delta = w - u;
                 abar += delta * dD;
                 pbar[in + r] = a * u + om * w;
                 pbar[jn + r] = om * u + a * w;
-                float[] tuA = dpbar[mn + r], twA = dpbar[xn + r], tape = tapeDD[kn + r];
+                float[] tuA = dpbar[mn + r], twA = dpbar[xn + r], tape = tapeDD[tb + r];
                 float[] outI = up ? tuA : twA, outJ = up ? twA : tuA;
                 for (int t = 0; t < nn; t++) {
                     float tu = tuA[t], tw = twA[t], s = ad[t] * delta;
