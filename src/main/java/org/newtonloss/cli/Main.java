@@ -79,7 +79,9 @@ public final class Main implements Runnable {
 
     /** Without a command: usage error. */
     @Override public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: one of info, eval, newton, bench");
+        java.util.List<String> commands = new java.util.ArrayList<>(spec.subcommands().keySet());
+        commands.remove("help");
+        throw new ParameterException(spec.commandLine(), "missing command: one of " + String.join(", ", commands));
     }
 
     /** picocli's message, except that an unknown word where a command belongs is called an unknown command. */
