@@ -162,6 +162,16 @@ class MainErrorsTest {
     }
 
     @Test
+    void failureDescriptionsAreOneLine() {
+        assertEquals("I/O error: disk full", Main.describe(new java.io.UncheckedIOException(new IOException("disk full\nmore"))));
+        assertEquals("out of memory (Java heap space): use a smaller batch or more heap, e.g. NEWTONLOSS_JAVA_OPTS=-Xmx16g",
+                Main.describe(new OutOfMemoryError("Java heap space")));
+        assertEquals("IllegalStateException: broken (rerun with --verbose for the stack trace)",
+                Main.describe(new IllegalStateException("broken\n\tat somewhere")));
+        assertEquals("n must be >= 2", Main.describe(new IllegalArgumentException("n must be >= 2")));
+    }
+
+    @Test
     void helpAndVersionExitZero() {
         for (String[] args : new String[][] {{"--help"}, {"eval", "--help"}, {"newton", "--help"}, {"bench", "--help"},
                 {"info", "--help"}, {"--version"}}) {
