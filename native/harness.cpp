@@ -1,0 +1,249 @@
+// Host harness: runs the kernels' per-sample math (kernels/nl_*.cuh, the code the GPU runs) on the CPU and
+// compares it with golden outputs written by the Java CPU implementation (org.newtonloss.cuda.GoldenWriter).
+// Usage: harness GOLDEN_FILE...   Exit 0 when every case agrees, 1 on a mismatch, 2 on unreadable input.
+//
+// Golden format: whitespace-separated tokens. "case NAME" opens a case, "end" closes it; in between, scalar
+// fields "key value" and arrays "key COUNT v1 ... vCOUNT" (see GoldenWriter for the keys).
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "../kernels/nl_dsn.cuh"
+#include "../kernels/nl_linalg.cuh"
+#include "../kernels/nl_softsorts.cuh"
+
+namespace {
+
+struct Case {
+    std::string name;
+    std::map<std::string, std::string> scalars;
+    std::map<std::string, std::vector<double>> arrays;
+
+    double num(const std::string& k) const {
+        auto it = scalars.find(k);
+        if (it == scalars.end()) throw std::runtime_error("case " + name + ": missing field '" + k + "'");
+        return std::stod(it->second);
+    }
+    const std::vector<double>& arr(const std::string& k) const {
+        auto it = arrays.find(k);
+        if (it == arrays.end()) throw std::runtime_error("case " + name + ": missing array '" + k + "'");
+        return it->second;
+    }
+    bool has(const std::string& k) const { return arrays.count(k) > 0; }
+};
+
+const char* ARRAY_KEYS[] = {"comps", "x", "rank", "loss", "grad", "hess", "C", "g", "step", "lambda_used", "status"};
+
+bool is_array_key(const std::string& k) {
+    for (const char* a : ARRAY_KEYS)
+        if (k == a) return true;
+    return false;
+}
+
+std::vector<Case> read_cases(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("cannot read " + path);
+    std::vector<Case> cases;
+    std::string tok;
+    while (in >> tok) {
+        if (tok != "case") throw std::runtime_error(path + ": expected 'case', got '" + tok + "'");
+        Case c;
+        in >> c.name;
+        while (in >> tok && tok != "end") {
+            if (is_array_key(tok)) {
+                long long count;
+                in >> count;
+                std::vector<double> v((size_t)count);
+                for (auto& e : v) {
+                    std::string s;
+                    in >> s;
+                    e = std::stod(s);
+                }
+                c.arrays[tok] = std::move(v);
+            } else {
+                in >> c.scalars[tok];
+            }
+        }
+        cases.push_back(std::move(c));
+    }
+    return cases;
+}
+
+/** Agreement of one array: |a − b| ≤ atol·scale + rtol·|b| per element, scale = max |b| of the sample's block. */
+struct Checker {
+    std::string where;
+    int failures = 0;
+    double worst = 0;
+
+    void compare(const std::string& what, const std::vector<double>& got, const std::vector<double>& want,
+                 size_t block, double rtol, double atol) {
+        if (got.size() != want.size()) {
+            std::printf("FAIL %s %s: %zu values, golden has %zu\n", where.c_str(), what.c_str(), got.size(),
+                        want.size());
+            failures++;
+            return;
+        }
+        for (size_t b0 = 0; b0 < want.size(); b0 += block) {
+            double scale = 0;
+            for (size_t i = b0; i < b0 + block && i < want.size(); i++) scale = std::fmax(scale, std::fabs(want[i]));
+            for (size_t i = b0; i < b0 + block && i < want.size(); i++) {
+                double err = std::fabs(got[i] - want[i]);
+                double tol = atol * std::fmax(scale, 1e-300) + rtol * std::fabs(want[i]);
+                if (!(err <= tol) || !std::isfinite(got[i])) {
+                    if (failures < 10)
+                        std::printf("FAIL %s %s[%zu]: got %.17g, golden %.17g (|diff| %.3g > tol %.3g)\n",
+                                    where.c_str(), what.c_str(), i, got[i], want[i], err, tol);
+                    failures++;
+                }
+                if (scale > 0) worst = std::fmax(worst, err / scale);
+            }
+        }
+    }
+};
+
+struct Tol {
+    double rtol, atol;
+};
+
+template <class T>
+Tol tol_for() {
+    return sizeof(T) == 8 ? Tol{1e-9, 1e-11} : Tol{1e-4, 1e-4};
+}
+
+/** Runs a ranking family's per-sample math (value, gradient, Hessian) in precision T. */
+template <class T, class Run>
+void check_ranking(const Case& c, Checker& ck, long long scratch, long long intScratch, Run run) {
+    const int n = (int)c.num("n"), batch = (int)c.num("batch");
+    const auto& xs = c.arr("x");
+    const auto& rk = c.arr("rank");
+    std::vector<T> x(xs.begin(), xs.end());
+    std::vector<int> rank(rk.begin(), rk.end());
+    std::vector<T> ws((size_t)scratch);
+    std::vector<nl::Dual<T>> dws((size_t)scratch);
+    std::vector<int> iws((size_t)intScratch + 1);
+    std::vector<double> loss, grad, hess((size_t)batch * n * n), dloss, dgrad;
+    for (int s = 0; s < batch; s++) {
+        const T* xp = x.data() + (size_t)s * n;
+        const int* rp = rank.data() + (size_t)s * n;
+        nl::Strided<T> w{ws.data(), 1};
+        nl::Strided<int> iw{iws.data(), 1};
+        T l = run(xp, rp, -1, w, iw);
+        loss.push_back(l);
+        for (int j = 0; j < n; j++) grad.push_back(w[j]);
+        for (int k = 0; k < n; k++) {
+            nl::Strided<nl::Dual<T>> dw{dws.data(), 1};
+            nl::Dual<T> dl = run(xp, rp, k, dw, iw);
+            for (int j = 0; j < n; j++) hess[(size_t)s * n * n + (size_t)j * n + k] = dw[j].d;
+            if (k == 0) {
+                dloss.push_back(dl.v);
+                for (int j = 0; j < n; j++) dgrad.push_back(dw[j].v);
+            }
+        }
+    }
+    Tol t = tol_for<T>();
+    ck.compare("loss", loss, c.arr("loss"), 1, t.rtol, t.atol);
+    ck.compare("grad", grad, c.arr("grad"), n, t.rtol, t.atol);
+    ck.compare("loss(dual)", dloss, c.arr("loss"), 1, t.rtol, t.atol);
+    ck.compare("grad(dual)", dgrad, c.arr("grad"), n, t.rtol, t.atol);
+    if (c.has("hess")) ck.compare("hess", hess, c.arr("hess"), (size_t)n * n, t.rtol, t.atol);
+}
+
+template <class T>
+void check_case(const Case& c, Checker& ck) {
+    const std::string family = c.scalars.at("family");
+    if (family == "dsn") {
+        const auto& cv = c.arr("comps");
+        std::vector<int> comps(cv.begin(), cv.end());
+        nl::DsnSpec<T> spec{comps.data(), (int)comps.size() / 3, (int)c.num("n"), (int)c.num("sigmoid"),
+                            (T)c.num("steepness"), (T)c.num("art_lambda")};
+        long long scratch = nl::dsn_scratch(spec.n, spec.ncomp);
+        check_ranking<T>(c, ck, scratch, 0, [&](const T* x, const int* r, int dir, auto w, nl::Strided<int>) {
+            using S = typename std::remove_reference<decltype(w[0])>::type;
+            return nl::dsn_loss_grad<S, T>(spec, x, r, dir, w);
+        });
+    } else if (family == "neuralsort") {
+        nl::NeuralSortSpec<T> spec{(int)c.num("n"), (T)c.num("tau")};
+        check_ranking<T>(c, ck, nl::neuralsort_scratch(spec.n), 0,
+                         [&](const T* x, const int* r, int dir, auto w, nl::Strided<int>) {
+                             using S = typename std::remove_reference<decltype(w[0])>::type;
+                             return nl::neuralsort_loss_grad<S, T>(spec, x, r, dir, w);
+                         });
+    } else if (family == "softsort") {
+        nl::SoftSortSpec<T> spec{(int)c.num("n"), (T)c.num("tau"), (int)c.num("power")};
+        check_ranking<T>(c, ck, nl::softsort_scratch(spec.n), nl::softsort_int_scratch(spec.n),
+                         [&](const T* x, const int* r, int dir, auto w, nl::Strided<int> iw) {
+                             using S = typename std::remove_reference<decltype(w[0])>::type;
+                             return nl::softsort_loss_grad<S, T>(spec, x, r, dir, w, iw);
+                         });
+    } else if (family == "solve") {
+        const int m = (int)c.num("m"), batch = (int)c.num("batch"), maxEsc = (int)c.num("max_escalations");
+        const T lambda = (T)c.num("lambda");
+        std::vector<T> C(c.arr("C").begin(), c.arr("C").end()), g(c.arr("g").begin(), c.arr("g").end());
+        std::vector<T> L((size_t)m * m), st(m);
+        std::vector<double> step, lam, status;
+        for (int s = 0; s < batch; s++) {
+            T lu;
+            int k = nl::damped_cholesky_solve(nl::SerialTeam{}, C.data() + (size_t)s * m * m, m,
+                                              g.data() + (size_t)s * m, lambda, maxEsc, L.data(), st.data(), &lu);
+            for (int i = 0; i < m; i++) step.push_back(st[i]);
+            lam.push_back(lu);
+            status.push_back(k);
+        }
+        Tol t = tol_for<T>();
+        if (sizeof(T) == 4) t = Tol{1e-3, 1e-3};  // float solves of systems escalated to κ ~ 1e4
+        ck.compare("status", status, c.arr("status"), 1, 0, 0);
+        ck.compare("lambda_used", lam, c.arr("lambda_used"), 1, sizeof(T) == 8 ? 1e-15 : 1e-6, 0);
+        // The CPU engine finishes unsolved systems itself (spectral); the kernel leaves them at zero.
+        std::vector<double> want = c.arr("step");
+        for (int s = 0; s < batch; s++)
+            if (status[s] < 0)
+                for (int i = 0; i < m; i++) want[(size_t)s * m + i] = 0;
+        ck.compare("step", step, want, m, t.rtol, t.atol);
+    } else {
+        throw std::runtime_error("case " + c.name + ": unknown family '" + family + "'");
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        std::fprintf(stderr, "usage: harness GOLDEN_FILE...\n");
+        return 2;
+    }
+    int cases = 0, failed = 0;
+    for (int a = 1; a < argc; a++) {
+        std::vector<Case> all;
+        try {
+            all = read_cases(argv[a]);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "harness: %s\n", e.what());
+            return 2;
+        }
+        for (const Case& c : all) {
+            for (int precision = 0; precision < 2; precision++) {
+                Checker ck{c.name + (precision == 0 ? " [double]" : " [float]")};
+                try {
+                    if (precision == 0) check_case<double>(c, ck);
+                    else check_case<float>(c, ck);
+                } catch (const std::exception& e) {
+                    std::printf("FAIL %s: %s\n", ck.where.c_str(), e.what());
+                    ck.failures++;
+                }
+                cases++;
+                if (ck.failures > 0) {
+                    failed++;
+                    std::printf("FAIL %s: %d mismatches\n", ck.where.c_str(), ck.failures);
+                } else {
+                    std::printf("ok   %s (worst |diff|/scale %.2g)\n", ck.where.c_str(), ck.worst);
+                }
+            }
+        }
+    }
+    std::printf("harness: %d checks, %d failed\n", cases, failed);
+    return failed == 0 ? 0 : 1;
+}
