@@ -190,6 +190,28 @@ __device__ void fisher_body(int batch, int m, const T* G, T* F) {
     }
 }
 
+/**
+ * Prepares systems for cuSOLVER: for every s with active[s] ≠ 0 (all when active is null),
+ * A_s = sym(C_s) + λ_s I and B_s = g_s (potrs overwrites its right-hand side). One thread per matrix entry.
+ */
+template <class T>
+__device__ void prepare_spd_body(int batch, int m, const T* C, long long cStride, const T* g, const T* lambdas,
+                                 const int* active, T* A, T* B) {
+    const long long nt = thread_count(), mm = (long long)m * m;
+    for (long long e = thread_id(); e < (long long)batch * mm; e += nt) {
+        const long long s = e / mm;
+        if (active != nullptr && active[s] == 0) continue;
+        const int i = (int)((e % mm) / m), j = (int)(e % m);
+        const T* c = C + s * cStride;
+        T v = T(0.5) * (c[i * m + j] + c[j * m + i]);
+        if (i == j) {
+            v += lambdas[s];
+            B[s * m + i] = g[s * m + i];
+        }
+        A[e] = v;
+    }
+}
+
 }  // namespace
 
 // ----------------------------------------------------------------------------------------------------------------
@@ -239,6 +261,11 @@ NL_FAMILY_KERNELS(softsort, NL_SOFTSORT_ARGS, NL_SOFTSORT_FAMILY)
                                                        T* step, T* z, T* lambdaUsed, int* status, T* work) {     \
         solve_block_body<T>(batch, m, C, cStride, g, y, lambda, maxEscalations, step, z, lambdaUsed, status,     \
                             work);                                                                                \
+    }                                                                                                             \
+    extern "C" __global__ void nl_prepare_spd_##SUFFIX(int batch, int m, const T* C, long long cStride,          \
+                                                       const T* g, const T* lambdas, const int* active, T* A,    \
+                                                       T* B) {                                                   \
+        prepare_spd_body<T>(batch, m, C, cStride, g, lambdas, active, A, B);                                     \
     }                                                                                                             \
     extern "C" __global__ void nl_fisher_##SUFFIX(int batch, int m, const T* G, T* F) {                          \
         fisher_body<T>(batch, m, G, F);                                                                           \
