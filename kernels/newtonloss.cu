@@ -20,8 +20,8 @@ template <class T>
 struct DsnFamily {
     DsnSpec<T> spec;
     __device__ int n() const { return spec.n; }
-    template <class S>
-    __device__ S run(const T* x, const int* rank, int dir, Strided<S> ws, Strided<int>) const {
+    template <class S, class X>
+    __device__ S run(const X* x, const int* rank, int dir, Strided<S> ws, Strided<int>) const {
         return dsn_loss_grad<S, T>(spec, x, rank, dir, ws);
     }
 };
@@ -30,8 +30,8 @@ template <class T>
 struct NeuralSortFamily {
     NeuralSortSpec<T> spec;
     __device__ int n() const { return spec.n; }
-    template <class S>
-    __device__ S run(const T* x, const int* rank, int dir, Strided<S> ws, Strided<int>) const {
+    template <class S, class X>
+    __device__ S run(const X* x, const int* rank, int dir, Strided<S> ws, Strided<int>) const {
         return neuralsort_loss_grad<S, T>(spec, x, rank, dir, ws);
     }
 };
@@ -40,8 +40,8 @@ template <class T>
 struct SoftSortFamily {
     SoftSortSpec<T> spec;
     __device__ int n() const { return spec.n; }
-    template <class S>
-    __device__ S run(const T* x, const int* rank, int dir, Strided<S> ws, Strided<int> iws) const {
+    template <class S, class X>
+    __device__ S run(const X* x, const int* rank, int dir, Strided<S> ws, Strided<int> iws) const {
         return softsort_loss_grad<S, T>(spec, x, rank, dir, ws, iws);
     }
 };
@@ -49,23 +49,23 @@ struct SoftSortFamily {
 __device__ long long thread_id() { return (long long)blockIdx.x * blockDim.x + threadIdx.x; }
 __device__ long long thread_count() { return (long long)gridDim.x * blockDim.x; }
 
-/** Loss and gradient, one thread per sample. */
-template <class T, class F>
-__device__ void eval_body(const F& f, int batch, const T* x, const int* rank, T* loss, T* grad, T* ws, int* iws) {
+/** Loss and gradient, one thread per sample; IO is the buffers' type, T the type computed in. */
+template <class IO, class T, class F>
+__device__ void eval_body(const F& f, int batch, const IO* x, const int* rank, IO* loss, IO* grad, T* ws, int* iws) {
     const long long tid = thread_id(), nt = thread_count();
     const int n = f.n();
     Strided<T> w{ws + tid, nt};
     Strided<int> iw{iws + tid, nt};
     for (long long s = tid; s < batch; s += nt) {
         T l = f.template run<T>(x + s * n, rank + s * n, -1, w, iw);
-        loss[s] = l;
-        for (int j = 0; j < n; j++) grad[s * n + j] = w[j];
+        loss[s] = IO(l);
+        for (int j = 0; j < n; j++) grad[s * n + j] = IO(w[j]);
     }
 }
 
 /** Loss, gradient and Hessian, one thread per (sample, direction k): writes column k of the sample's Hessian. */
-template <class T, class F>
-__device__ void hessian_body(const F& f, int batch, const T* x, const int* rank, T* loss, T* grad, T* hess,
+template <class IO, class T, class F>
+__device__ void hessian_body(const F& f, int batch, const IO* x, const int* rank, IO* loss, IO* grad, IO* hess,
                              Dual<T>* ws, int* iws) {
     const long long tid = thread_id(), nt = thread_count();
     const int n = f.n();
@@ -76,10 +76,10 @@ __device__ void hessian_body(const F& f, int batch, const T* x, const int* rank,
         const long long s = item / n;
         const int k = (int)(item % n);
         Dual<T> l = f.template run<Dual<T>>(x + s * n, rank + s * n, k, w, iw);
-        for (int j = 0; j < n; j++) hess[s * n * n + (long long)j * n + k] = w[j].d;
+        for (int j = 0; j < n; j++) hess[s * n * n + (long long)j * n + k] = IO(w[j].d);
         if (k == 0) {
-            loss[s] = l.v;
-            for (int j = 0; j < n; j++) grad[s * n + j] = w[j].v;
+            loss[s] = IO(l.v);
+            for (int j = 0; j < n; j++) grad[s * n + j] = IO(w[j].v);
         }
     }
 }
@@ -91,9 +91,9 @@ __host__ __device__ constexpr long long fused_warp_values(int n) { return 2LL * 
  * Fused Newton step, one warp per sample (n ≤ 32): lane k computes Hessian column k into shared memory, then the
  * warp factors and solves (H + λ_k I) step = g there; the Hessian never reaches global memory.
  */
-template <class T, class F>
-__device__ void newton_body(const F& f, int batch, const T* x, const int* rank, T lambda, int maxEscalations,
-                            T* loss, T* grad, T* step, T* z, T* lambdaUsed, int* status, Dual<T>* ws, int* iws) {
+template <class IO, class T, class F>
+__device__ void newton_body(const F& f, int batch, const IO* x, const int* rank, T lambda, int maxEscalations,
+                            IO* loss, IO* grad, IO* step, IO* z, IO* lambdaUsed, int* status, Dual<T>* ws, int* iws) {
     extern __shared__ unsigned char shared_bytes[];
     const int n = f.n();
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warpsPerBlock = blockDim.x >> 5;
@@ -112,19 +112,19 @@ __device__ void newton_body(const F& f, int batch, const T* x, const int* rank, 
             Dual<T> l = f.template run<Dual<T>>(x + s * n, rank + s * n, lane, w, iw);
             for (int j = 0; j < n; j++) H[j * n + lane] = w[j].d;
             if (lane == 0) {
-                loss[s] = l.v;
+                loss[s] = IO(l.v);
                 for (int j = 0; j < n; j++) g[j] = w[j].v;
             }
         }
         __syncwarp();
         int k = damped_cholesky_solve(team, H, n, g, lambda, maxEscalations, L, st, lam);
         for (int i = lane; i < n; i += 32) {
-            grad[s * n + i] = g[i];
-            step[s * n + i] = st[i];
-            z[s * n + i] = x[s * n + i] - st[i];
+            grad[s * n + i] = IO(g[i]);
+            step[s * n + i] = IO(st[i]);
+            z[s * n + i] = IO(T(x[s * n + i]) - st[i]);
         }
         if (lane == 0) {
-            lambdaUsed[s] = *lam;
+            lambdaUsed[s] = IO(*lam);
             status[s] = k;
         }
         __syncwarp();
@@ -219,36 +219,40 @@ __device__ void prepare_spd_body(int batch, int m, const T* C, long long cStride
 // ----------------------------------------------------------------------------------------------------------------
 #define NL_BOTH(DEFINE) DEFINE(float, f32) DEFINE(double, f64)
 
-#define NL_DSN_ARGS(T) int batch, int n, const int *comps, int ncomp, int sigmoid, T steepness, T artLambda
-#define NL_DSN_FAMILY(T) DsnFamily<T>{DsnSpec<T>{comps, ncomp, n, sigmoid, steepness, artLambda}}
-#define NL_NEURALSORT_ARGS(T) int batch, int n, T tau
-#define NL_NEURALSORT_FAMILY(T) NeuralSortFamily<T>{NeuralSortSpec<T>{n, tau}}
-#define NL_SOFTSORT_ARGS(T) int batch, int n, T tau, int power
-#define NL_SOFTSORT_FAMILY(T) SoftSortFamily<T>{SoftSortSpec<T>{n, tau, power}}
+// IO is the buffers' type (the suffix), T the type the per-sample math runs in. The CPU implementation's float
+// path computes NeuralSort and SoftSort in double (float lost accuracy on saturated rows) and DSN in float; the
+// f32 kernels do the same, so both backends round alike.
+#define NL_DSN_ARGS(IO) int batch, int n, const int *comps, int ncomp, int sigmoid, IO steepness, IO artLambda
+#define NL_DSN_FAMILY(T) DsnFamily<T>{DsnSpec<T>{comps, ncomp, n, sigmoid, T(steepness), T(artLambda)}}
+#define NL_NEURALSORT_ARGS(IO) int batch, int n, IO tau
+#define NL_NEURALSORT_FAMILY(T) NeuralSortFamily<T>{NeuralSortSpec<T>{n, T(tau)}}
+#define NL_SOFTSORT_ARGS(IO) int batch, int n, IO tau, int power
+#define NL_SOFTSORT_FAMILY(T) SoftSortFamily<T>{SoftSortSpec<T>{n, T(tau), power}}
 
-#define NL_FAMILY_KERNELS(NAME, ARGS, FAMILY)                                                                     \
-    NL_FAMILY_KERNELS_T(NAME, ARGS, FAMILY, float, f32)                                                           \
-    NL_FAMILY_KERNELS_T(NAME, ARGS, FAMILY, double, f64)
+#define NL_FAMILY_KERNELS(NAME, ARGS, FAMILY, T32)                                                                \
+    NL_FAMILY_KERNELS_T(NAME, ARGS, FAMILY, float, T32, f32)                                                      \
+    NL_FAMILY_KERNELS_T(NAME, ARGS, FAMILY, double, double, f64)
 
-#define NL_FAMILY_KERNELS_T(NAME, ARGS, FAMILY, T, SUFFIX)                                                        \
-    extern "C" __global__ void nl_##NAME##_eval_##SUFFIX(ARGS(T), const T* x, const int* rank, T* loss, T* grad, \
-                                                         T* ws, int* iws) {                                      \
-        eval_body<T>(FAMILY(T), batch, x, rank, loss, grad, ws, iws);                                            \
+#define NL_FAMILY_KERNELS_T(NAME, ARGS, FAMILY, IO, T, SUFFIX)                                                    \
+    extern "C" __global__ void nl_##NAME##_eval_##SUFFIX(ARGS(IO), const IO* x, const int* rank, IO* loss,       \
+                                                         IO* grad, T* ws, int* iws) {                            \
+        eval_body<IO, T>(FAMILY(T), batch, x, rank, loss, grad, ws, iws);                                        \
     }                                                                                                             \
-    extern "C" __global__ void nl_##NAME##_hessian_##SUFFIX(ARGS(T), const T* x, const int* rank, T* loss,       \
-                                                            T* grad, T* hess, Dual<T>* ws, int* iws) {           \
-        hessian_body<T>(FAMILY(T), batch, x, rank, loss, grad, hess, ws, iws);                                   \
+    extern "C" __global__ void nl_##NAME##_hessian_##SUFFIX(ARGS(IO), const IO* x, const int* rank, IO* loss,    \
+                                                            IO* grad, IO* hess, Dual<T>* ws, int* iws) {         \
+        hessian_body<IO, T>(FAMILY(T), batch, x, rank, loss, grad, hess, ws, iws);                               \
     }                                                                                                             \
-    extern "C" __global__ void nl_##NAME##_newton_##SUFFIX(ARGS(T), const T* x, const int* rank, T lambda,       \
-                                                           int maxEscalations, T* loss, T* grad, T* step, T* z,  \
-                                                           T* lambdaUsed, int* status, Dual<T>* ws, int* iws) {  \
-        newton_body<T>(FAMILY(T), batch, x, rank, lambda, maxEscalations, loss, grad, step, z, lambdaUsed,       \
-                       status, ws, iws);                                                                          \
+    extern "C" __global__ void nl_##NAME##_newton_##SUFFIX(ARGS(IO), const IO* x, const int* rank, IO lambda,    \
+                                                           int maxEscalations, IO* loss, IO* grad, IO* step,     \
+                                                           IO* z, IO* lambdaUsed, int* status, Dual<T>* ws,      \
+                                                           int* iws) {                                           \
+        newton_body<IO, T>(FAMILY(T), batch, x, rank, T(lambda), maxEscalations, loss, grad, step, z,            \
+                           lambdaUsed, status, ws, iws);                                                          \
     }
 
-NL_FAMILY_KERNELS(dsn, NL_DSN_ARGS, NL_DSN_FAMILY)
-NL_FAMILY_KERNELS(neuralsort, NL_NEURALSORT_ARGS, NL_NEURALSORT_FAMILY)
-NL_FAMILY_KERNELS(softsort, NL_SOFTSORT_ARGS, NL_SOFTSORT_FAMILY)
+NL_FAMILY_KERNELS(dsn, NL_DSN_ARGS, NL_DSN_FAMILY, float)
+NL_FAMILY_KERNELS(neuralsort, NL_NEURALSORT_ARGS, NL_NEURALSORT_FAMILY, double)
+NL_FAMILY_KERNELS(softsort, NL_SOFTSORT_ARGS, NL_SOFTSORT_FAMILY, double)
 
 #define NL_LINALG_KERNELS(T, SUFFIX)                                                                              \
     extern "C" __global__ void nl_solve_warp_##SUFFIX(int batch, int m, const T* C, long long cStride,           \

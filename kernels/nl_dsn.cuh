@@ -87,17 +87,17 @@ NL_HD void comparator_alpha(int sigmoid, T beta, T artLambda, S d, S& alpha, S& 
 NL_HD long long dsn_scratch(int n, int ncomp) { return 4LL * n + 5LL * ncomp; }
 
 /**
- * Per-sample DSN loss; writes the gradient to ws[0 .. n). x: the sample's n scores; rank[i]: true ascending
- * rank of input i; dir ≥ 0 seeds the tangent e_dir (S = Dual), dir < 0 none.
+ * Per-sample DSN loss; writes the gradient to ws[0 .. n). x: the sample's n scores (of any type X, converted to
+ * T); rank[i]: true ascending rank of input i; dir ≥ 0 seeds the tangent e_dir (S = Dual), dir < 0 none.
  */
-template <class S, class T>
-NL_HD S dsn_loss_grad(const DsnSpec<T>& p, const T* x, const int* rank, int dir, Strided<S> ws) {
+template <class S, class T, class X>
+NL_HD S dsn_loss_grad(const DsnSpec<T>& p, const X* x, const int* rank, int dir, Strided<S> ws) {
     const int n = p.n, C = p.ncomp;
     Strided<S> g = ws, xs = ws.offset(n), r = ws.offset(2LL * n), gr = ws.offset(3LL * n);
     Strided<S> alpha = ws.offset(4LL * n), slope = alpha.offset(C), dd = slope.offset(C), galpha = dd.offset(C),
                rd = galpha.offset(C);
     for (int i = 0; i < n; i++) {
-        xs[i] = S(x[i]);
+        xs[i] = S(T(x[i]));
         g[i] = S(T(0));
     }
     if (dir >= 0) seed(xs[dir]);

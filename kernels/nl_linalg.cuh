@@ -8,8 +8,11 @@
 
 namespace nl {
 
-/** Status of a damped solve: k ≥ 0 = solved after k escalations; this = not solved (the host finishes it). */
-constexpr int STATUS_NOT_SOLVED = -1;
+/**
+ * Status of a damped solve: k ≥ 0 = solved after k escalations; this value = not solved on the device (no factor
+ * up to the cap): the host finishes such systems with the CPU engine's fallback (NewtonResult.STATUS_FALLBACK).
+ */
+constexpr int STATUS_NOT_SOLVED = -100;
 
 template <class T> NL_HD bool is_finite(T x) { return x - x == T(0); }
 
@@ -70,7 +73,8 @@ NL_HD int damped_cholesky_solve(const Team& t, const T* C, int m, const T* g, T 
                                 T* L, T* step, T* lambdaUsed) {
     T lam = lambda;
     for (int k = 0; k <= maxEscalations; k++) {
-        if (k > 0) lam *= T(10);
+        lam = lambda * pow(T(10), T(k));  // as org.newtonloss.newton.DampedSystem: λ·10^k, not a running product
+        if (!is_finite(lam)) break;
         int info = cholesky_factor_shifted(t, C, m, lam, L);
         if (info == 0) {
             for (int i = t.lane; i < m; i += t.size) step[i] = g[i];

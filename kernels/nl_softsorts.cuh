@@ -49,12 +49,12 @@ struct NeuralSortSpec {
 NL_HD long long neuralsort_scratch(int n) { return 5LL * n; }
 
 /** Per-sample NeuralSort loss; gradient to ws[0 .. n). Arguments as dsn_loss_grad. */
-template <class S, class T>
-NL_HD S neuralsort_loss_grad(const NeuralSortSpec<T>& p, const T* x, const int* rank, int dir, Strided<S> ws) {
+template <class S, class T, class X>
+NL_HD S neuralsort_loss_grad(const NeuralSortSpec<T>& p, const X* x, const int* rank, int dir, Strided<S> ws) {
     const int n = p.n;
     Strided<S> g = ws, s = ws.offset(n), A = ws.offset(2LL * n), gA = ws.offset(3LL * n), z = ws.offset(4LL * n);
     for (int j = 0; j < n; j++) {
-        S xj = S(x[j]);
+        S xj = S(T(x[j]));
         if (j == dir) seed(xj);
         s[j] = -xj;
         g[j] = S(T(0));  // holds ∂ℓ/∂s until the end
@@ -103,8 +103,8 @@ NL_HD long long softsort_int_scratch(int n) { return n; }
  * Per-sample SoftSort loss; gradient to ws[0 .. n). `perm` is int scratch of n: perm[i] = index of the i-th
  * smallest score (stable: ties keep input order), through which the sorted values pass their gradient.
  */
-template <class S, class T>
-NL_HD S softsort_loss_grad(const SoftSortSpec<T>& p, const T* x, const int* rank, int dir, Strided<S> ws,
+template <class S, class T, class X>
+NL_HD S softsort_loss_grad(const SoftSortSpec<T>& p, const X* x, const int* rank, int dir, Strided<S> ws,
                            Strided<int> perm) {
     const int n = p.n;
     Strided<S> g = ws, z = ws.offset(n), xs = ws.offset(2LL * n);
@@ -113,7 +113,7 @@ NL_HD S softsort_loss_grad(const SoftSortSpec<T>& p, const T* x, const int* rank
         for (int k = 0; k < n; k++) pos += (x[k] < x[j] || (x[k] == x[j] && k < j)) ? 1 : 0;
         perm[pos] = j;
         g[j] = S(T(0));
-        xs[j] = S(x[j]);
+        xs[j] = S(T(x[j]));
     }
     if (dir >= 0) seed(xs[dir]);
     const T inv = T(1) / (T(n) * T(n));

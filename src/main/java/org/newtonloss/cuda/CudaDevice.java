@@ -22,7 +22,7 @@ import jcuda.driver.CUmodule;
 import jcuda.driver.CUstream;
 
 /**
- * Device 0 with its primary context (shared with cuSOLVER, which uses the runtime API), the kernels module loaded
+ * Device 0: its primary context (shared with cuSOLVER, which uses the runtime API), the kernels module loaded
  * from the classpath fatbin, and one stream. Calls from several threads are serialised by the callers
  * ({@link CudaBackend} locks); every entry point makes the context current on the calling thread first.
  */

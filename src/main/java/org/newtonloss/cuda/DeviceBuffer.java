@@ -13,7 +13,8 @@ import jcuda.driver.CUdeviceptr;
  * {@link CudaDevice}); copies are synchronous.
  */
 public final class DeviceBuffer implements AutoCloseable {
-    /** A CUdeviceptr that can tell its raw address (needed for cuSOLVER's pointer arrays). */
+
+    /** A CUdeviceptr that exposes its raw address (JCuda keeps it protected). */
     static final class Address extends CUdeviceptr {
         long value() { return getNativePointer(); }
     }

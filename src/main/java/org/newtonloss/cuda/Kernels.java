@@ -41,8 +41,9 @@ public final class Kernels {
     /** Loss and gradient per sample ({@code nl_<family>_eval}). */
     public void eval(RankingKernel k, boolean dbl, int batch, int n, DeviceBuffer x, DeviceBuffer rank,
                      DeviceBuffer loss, DeviceBuffer grad) {
-        int threads = threads(batch, BLOCK, k.scratch(n) * size(dbl));
-        try (Family f = family(k, dbl, batch, n); Scratch s = new Scratch(k, n, threads, size(dbl))) {
+        int bytes = k.computeBytes(dbl);
+        int threads = threads(batch, BLOCK, k.scratch(n) * bytes);
+        try (Family f = family(k, dbl, batch, n); Scratch s = new Scratch(k, n, threads, bytes)) {
             launch(name(k, "eval", dbl), threads / BLOCK, BLOCK, 0,
                     f.args().p(x).p(rank).p(loss).p(grad).p(s.values).p(s.ints));
         }
@@ -51,8 +52,9 @@ public final class Kernels {
     /** Loss, gradient and exact Hessian per sample ({@code nl_<family>_hessian}: a thread per (sample, column)). */
     public void hessian(RankingKernel k, boolean dbl, int batch, int n, DeviceBuffer x, DeviceBuffer rank,
                         DeviceBuffer loss, DeviceBuffer grad, DeviceBuffer hess) {
-        int threads = threads((long) batch * n, BLOCK, k.scratch(n) * 2 * size(dbl));
-        try (Family f = family(k, dbl, batch, n); Scratch s = new Scratch(k, n, threads, 2 * size(dbl))) {
+        int dual = 2 * k.computeBytes(dbl);
+        int threads = threads((long) batch * n, BLOCK, k.scratch(n) * dual);
+        try (Family f = family(k, dbl, batch, n); Scratch s = new Scratch(k, n, threads, dual)) {
             launch(name(k, "hessian", dbl), threads / BLOCK, BLOCK, 0,
                     f.args().p(x).p(rank).p(loss).p(grad).p(hess).p(s.values).p(s.ints));
         }
@@ -66,9 +68,10 @@ public final class Kernels {
                        int maxEscalations, DeviceBuffer loss, DeviceBuffer grad, DeviceBuffer step, DeviceBuffer z,
                        DeviceBuffer lambdaUsed, DeviceBuffer status) {
         if (n > WARP_LIMIT) throw new IllegalArgumentException("fused Newton kernel: n must be <= " + WARP_LIMIT + ", got " + n);
-        int threads = threads((long) batch * 32, WARP_BLOCK, k.scratch(n) * 2 * size(dbl));
-        long shared = (WARP_BLOCK / 32) * (2L * n * n + 2L * n + 1) * size(dbl);
-        try (Family f = family(k, dbl, batch, n); Scratch s = new Scratch(k, n, threads, 2 * size(dbl))) {
+        int dual = 2 * k.computeBytes(dbl);
+        int threads = threads((long) batch * 32, WARP_BLOCK, k.scratch(n) * dual);
+        long shared = (WARP_BLOCK / 32) * (2L * n * n + 2L * n + 1) * k.computeBytes(dbl);
+        try (Family f = family(k, dbl, batch, n); Scratch s = new Scratch(k, n, threads, dual)) {
             launch(name(k, "newton", dbl), threads / WARP_BLOCK, WARP_BLOCK, shared,
                     f.args().p(x).p(rank).t(dbl, lambda).i(maxEscalations).p(loss).p(grad).p(step).p(z)
                             .p(lambdaUsed).p(status).p(s.values).p(s.ints));

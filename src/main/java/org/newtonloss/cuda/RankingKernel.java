@@ -17,6 +17,12 @@ public sealed interface RankingKernel permits RankingKernel.Dsn, RankingKernel.N
     default long intScratch(int n) { return 0; }
 
     /**
+     * Bytes of the type the kernel computes in: the buffers' precision, except that the float NeuralSort and
+     * SoftSort kernels compute in double, as the CPU implementation's float path does.
+     */
+    default int computeBytes(boolean dbl) { return dbl ? 8 : 4; }
+
+    /**
      * A differentiable sorting network.
      *
      * @param comparators 3 ints per comparator in execution order: (a, b, flip), a &lt; b real wires; min goes to a
@@ -43,6 +49,8 @@ public sealed interface RankingKernel permits RankingKernel.Dsn, RankingKernel.N
     record NeuralSort(double tau) implements RankingKernel {
         @Override public String prefix() { return "neuralsort"; }
 
+        @Override public int computeBytes(boolean dbl) { return 8; }
+
         @Override public long scratch(int n) { return 5L * n; }
     }
 
@@ -53,6 +61,8 @@ public sealed interface RankingKernel permits RankingKernel.Dsn, RankingKernel.N
         }
 
         @Override public String prefix() { return "softsort"; }
+
+        @Override public int computeBytes(boolean dbl) { return 8; }
 
         @Override public long scratch(int n) { return 3L * n; }
 
