@@ -44,6 +44,8 @@ public final class IsolationExperiment {
 
     private IsolationExperiment() {}
 
+    private static final NewtonEngine ENGINE = new NewtonEngine();
+
     /** Runs every optimiser on the same problems (same initial scores and true values). */
     public static List<Row> run(Config config, List<Optimizer> optimizers) {
         List<Row> rows = new ArrayList<>();
@@ -77,7 +79,7 @@ public final class IsolationExperiment {
                 case Optimizer.GradientDescent gd -> update = scaled(e.grad(), gd.lr());
                 case Optimizer.Adam adam -> update = adamUpdate(e.grad(), adamM, adamV, step, adam.lr());
                 case Optimizer.Newton newton -> {
-                    NewtonResult r = NewtonEngine.step(newton.options(), y, e.grad(), e.hess(), batch, n);
+                    NewtonResult r = ENGINE.step(newton.options(), y, e.grad(), e.hess(), batch, n);
                     systems += r.status().length;
                     for (int s : r.status()) if (s != NewtonResult.STATUS_OK) safeguarded++;
                     update = scaled(r.step(), newton.lr());

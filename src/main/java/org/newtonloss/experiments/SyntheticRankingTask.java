@@ -49,6 +49,8 @@ public final class SyntheticRankingTask {
 
     private SyntheticRankingTask() {}
 
+    private static final NewtonEngine ENGINE = new NewtonEngine();
+
     public static Result run(Config c) {
         Teacher teacher = new Teacher(c.features(), new Random(c.taskSeed()));
         Random rng = new Random(c.seed());
@@ -73,7 +75,7 @@ public final class SyntheticRankingTask {
             if (c.curvature() == null) {
                 for (int k = 0; k < items; k++) dScores[k] = e.grad()[k] / b;
             } else {
-                NewtonResult r = NewtonEngine.step(c.curvature(), scores, e.grad(), e.hess(), b, n);
+                NewtonResult r = ENGINE.step(c.curvature(), scores, e.grad(), e.hess(), b, n);
                 systems += r.status().length;
                 for (int s : r.status()) if (s != NewtonResult.STATUS_OK) safeguarded++;
                 for (int k = 0; k < items; k++) dScores[k] = r.step()[k] / b;
