@@ -59,6 +59,8 @@ template <class T> NL_HD Dual<T> operator/(T a, Dual<T> b) {
 }
 template <class T> NL_HD Dual<T>& operator+=(Dual<T>& a, Dual<T> b) { a.v += b.v; a.d += b.d; return a; }
 template <class T> NL_HD Dual<T>& operator-=(Dual<T>& a, Dual<T> b) { a.v -= b.v; a.d -= b.d; return a; }
+template <class T> NL_HD Dual<T>& operator+=(Dual<T>& a, T b) { a.v += b; return a; }
+template <class T> NL_HD Dual<T>& operator-=(Dual<T>& a, T b) { a.v -= b; return a; }
 template <class T> NL_HD Dual<T>& operator*=(Dual<T>& a, Dual<T> b) { a = a * b; return a; }
 template <class T> NL_HD Dual<T>& operator/=(Dual<T>& a, Dual<T> b) { a = a / b; return a; }
 

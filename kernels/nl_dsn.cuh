@@ -11,6 +11,7 @@
 
 #include "nl_bce.cuh"
 #include "nl_common.cuh"
+#include "nl_erf.cuh"
 
 namespace nl {
 
@@ -27,6 +28,19 @@ struct DsnSpec {
     T artLambda;
 };
 
+/**
+ * σ(v) and σ'(v) = σ(1 − σ) through e = exp(−|v|), as org.newtonloss.ranking.Sigmoid does: no overflow, and σ'
+ * stays positive where σ rounds to 1. The branch on v's sign keeps the dual parts exact (|v| would lose them at 0).
+ */
+template <class S>
+NL_HD void logistic(S v, S& sigma, S& slope) {
+    using T = typename scalar_of<S>::type;
+    S e = real(v) >= 0 ? exp(-v) : exp(v);
+    S s = T(1) / (T(1) + e);
+    sigma = real(v) >= 0 ? s : e * s;
+    slope = e * s * s;
+}
+
 /** α = F(β d) and its slope dα/dd, on any scalar (dual slopes carry second derivatives). */
 template <class S, class T>
 NL_HD void comparator_alpha(int sigmoid, T beta, T artLambda, S d, S& alpha, S& slope) {
@@ -35,16 +49,17 @@ NL_HD void comparator_alpha(int sigmoid, T beta, T artLambda, S d, S& alpha, S& 
         case LOGISTIC_PHI: {
             S ad = fabs(d) + T(1e-10);
             S den = pow(ad, artLambda);
-            S v = beta * d / den;
-            S e = exp(-fabs(v));
-            alpha = real(v) >= 0 ? T(1) / (T(1) + e) : e / (T(1) + e);
-            slope = alpha * (T(1) - alpha) * (beta * (ad - artLambda * fabs(d)) / (ad * den));
+            S v = beta * d / den, s1;
+            logistic(v, alpha, s1);
+            slope = s1 * (beta * (ad - artLambda * fabs(d)) / (ad * den));
             break;
         }
         case GAUSSIAN: {
-            S v = beta * d;
-            alpha = T(0.5) * erfc(-v * T(0.70710678118654752440084436210484904));
-            slope = beta * T(0.39894228040143267793994605993438187) * exp(T(-0.5) * v * v);
+            // Term for term as org.newtonloss.ranking.Sigmoid.GAUSSIAN: σ = 1/β, z = d/σ, α = ½ + ½ erf(z/√2).
+            T sigma = T(1) / beta;
+            S z = d / sigma;
+            alpha = normal_cdf_cpu(z);
+            slope = (T(1) / sigma) / T(2.5066282746310002) * exp(T(-0.5) * (z * z));
             break;
         }
         case RECIPROCAL: {
@@ -74,10 +89,9 @@ NL_HD void comparator_alpha(int sigmoid, T beta, T artLambda, S d, S& alpha, S& 
             break;
         }
         default: {  // LOGISTIC
-            S v = beta * d;
-            S e = exp(-fabs(v));
-            alpha = real(v) >= 0 ? T(1) / (T(1) + e) : e / (T(1) + e);
-            slope = beta * alpha * (T(1) - alpha);
+            S v = beta * d, s1;
+            logistic(v, alpha, s1);
+            slope = beta * s1;
             break;
         }
     }

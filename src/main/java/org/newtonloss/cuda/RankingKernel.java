@@ -17,10 +17,10 @@ public sealed interface RankingKernel permits RankingKernel.Dsn, RankingKernel.N
     default long intScratch(int n) { return 0; }
 
     /**
-     * Bytes of the type the kernel computes in: the buffers' precision, except that the float NeuralSort and
-     * SoftSort kernels compute in double, as the CPU implementation's float path does.
+     * Bytes of the type the kernel computes in: 8, also for float buffers (kernels/newtonloss.cu says why the f32
+     * kernels compute in double).
      */
-    default int computeBytes(boolean dbl) { return dbl ? 8 : 4; }
+    default int computeBytes(boolean dbl) { return 8; }
 
     /**
      * A differentiable sorting network.
@@ -49,9 +49,7 @@ public sealed interface RankingKernel permits RankingKernel.Dsn, RankingKernel.N
     record NeuralSort(double tau) implements RankingKernel {
         @Override public String prefix() { return "neuralsort"; }
 
-        @Override public int computeBytes(boolean dbl) { return 8; }
-
-        @Override public long scratch(int n) { return 5L * n; }
+        @Override public long scratch(int n) { return 6L * n; }
     }
 
     /** SoftSort with temperature τ and power p ∈ {1, 2}. */
@@ -62,9 +60,7 @@ public sealed interface RankingKernel permits RankingKernel.Dsn, RankingKernel.N
 
         @Override public String prefix() { return "softsort"; }
 
-        @Override public int computeBytes(boolean dbl) { return 8; }
-
-        @Override public long scratch(int n) { return 3L * n; }
+        @Override public long scratch(int n) { return 4L * n; }
 
         @Override public long intScratch(int n) { return n; }
     }

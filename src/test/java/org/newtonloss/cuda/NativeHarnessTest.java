@@ -1,6 +1,7 @@
 package org.newtonloss.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -34,11 +35,16 @@ class NativeHarnessTest {
             GoldenWriter.writeSolveCases(w, 20261128L);
         }
         files.add(golden.resolve("solve.txt").toString());
-        files.addAll(RankingGolden.write(golden));
+        RankingGolden.write(golden);
+        files.add(golden.resolve(RankingGolden.FILE).toString());
         List<String> cmd = new ArrayList<>(List.of(BINARY.toString()));
         cmd.addAll(files);
         Result r = run(cmd, 300);
         assertEquals(0, r.exitCode, "native harness reported mismatches:\n" + r.output);
+        // Known divergences (docs/cuda.md): run and keep the report in target/golden, but do not fail on them.
+        Result known = run(List.of(BINARY.toString(), golden.resolve(RankingGolden.KNOWN_FILE).toString()), 300);
+        Files.writeString(golden.resolve("known-divergences.log"), known.output);
+        assertTrue(known.exitCode == 0 || known.exitCode == 1, "harness could not read the known-divergence file:\n" + known.output);
     }
 
     private static Path findCompiler() {
