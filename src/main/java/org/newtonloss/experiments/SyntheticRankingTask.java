@@ -41,6 +41,11 @@ public final class SyntheticRankingTask {
         public static Config defaults(AlgorithmicLoss loss, NewtonOptions curvature, int n, int steps, long seed) {
             return new Config(loss, curvature, n, steps, 20, 1e-2, 8, 32, 2000, seed, 12345L);
         }
+
+        /** The same configuration with another Adam learning rate. */
+        public Config withLearningRate(double lr) {
+            return new Config(loss, curvature, n, steps, setsPerStep, lr, features, hidden, testSets, seed, taskSeed);
+        }
     }
 
     /** Test accuracy after training, the final training loss (mean over the last 10% of steps), safeguard use. */

@@ -15,6 +15,7 @@ final class DampedSystem {
     private double[] vectors = new double[0];
     private double[] values = new double[0];
     private double[] tmp = new double[0];
+    private double[] work = new double[0];
     private boolean eigen;
 
     /** Status code of the last prepared system (see {@link NewtonResult}). */
@@ -34,6 +35,7 @@ final class DampedSystem {
             vectors = new double[m * m];
             values = new double[m];
             tmp = new double[m];
+            work = new double[SymmetricEigen.workSize(m)];
         }
     }
 
@@ -67,15 +69,31 @@ final class DampedSystem {
         return sym;
     }
 
+    /** 10^k for k = 0 … MAX_ESCALATIONS (exact powers, no {@code Math.pow} per try). */
+    private static final double[] POWERS_OF_TEN = new double[Safeguard.MAX_ESCALATIONS + 1];
+
+    static {
+        POWERS_OF_TEN[0] = 1;
+        for (int k = 1; k < POWERS_OF_TEN.length; k++) POWERS_OF_TEN[k] = POWERS_OF_TEN[k - 1] * 10;
+    }
+
+    /** Eigenvalues within this many eps·‖C‖_F of a safeguard's threshold are rounding, not curvature. */
+    static final double ROUNDING = 64 * Math.ulp(1.0);
+
+    /** Cholesky of C + shift·I into {@code factor}; true when it succeeded. */
+    private boolean choleskyWithShift(double shift) {
+        for (int i = 0; i < m; i++) {
+            System.arraycopy(sym, i * m, factor, i * m, i + 1);
+            factor[i * m + i] += shift;
+        }
+        return BatchedCholesky.factor(factor, 0, m, factor, 0) == 0;
+    }
+
     private void escalate(double lambda) {
         for (int k = 0; k <= Safeguard.MAX_ESCALATIONS; k++) {
-            double damping = lambda * Math.pow(10, k);
+            double damping = lambda * POWERS_OF_TEN[k];
             if (!Double.isFinite(damping)) break;
-            for (int i = 0; i < m; i++) {
-                System.arraycopy(sym, i * m, factor, i * m, i + 1);
-                factor[i * m + i] += damping;
-            }
-            if (BatchedCholesky.factor(factor, 0, m, factor, 0) == 0) {
+            if (choleskyWithShift(damping)) {
                 eigen = false;
                 lambdaUsed = damping;
                 status = k;
@@ -86,13 +104,22 @@ final class DampedSystem {
         status = NewtonResult.STATUS_FALLBACK;
     }
 
+    /**
+     * Spectral or clip. Eigenvalues within tol = min(64·eps·‖C‖_F, λ/2) of the threshold are rounding: they are
+     * left as they are (and not counted), so the solved eigenvalues stay ≥ λ/2. That makes a shortcut exact: when
+     * C + tol·I has a Cholesky factor, every μ ≥ −tol, nothing would change, and the system is C + λI itself —
+     * two Cholesky factorisations instead of an eigendecomposition for every PSD curvature.
+     */
     private void spectral(Safeguard safeguard, double lambda) {
+        double norm2 = 0;
+        for (int k = 0; k < m * m; k++) norm2 += sym[k] * sym[k];
+        double tol = Math.min(ROUNDING * Math.sqrt(norm2), lambda / 2);
+        if (choleskyWithShift(tol) && choleskyWithShift(lambda)) {
+            eigen = false;
+            return;
+        }
         eigen = true;
-        SymmetricEigen.decompose(sym, 0, m, values, 0, vectors, 0, factor);
-        double scale = 0;
-        for (int k = 0; k < m; k++) scale = Math.max(scale, Math.abs(values[k]));
-        // Eigenvalues within the solver's accuracy of the threshold are rounding, not curvature: not counted.
-        double tol = 64 * Math.ulp(1.0) * scale;
+        SymmetricEigen.decompose(sym, 0, m, values, 0, vectors, 0, work);
         minEigenvalue = values[0];
         int changed = 0;
         for (int k = 0; k < m; k++) {
@@ -100,11 +127,15 @@ final class DampedSystem {
             double d;
             if (safeguard == Safeguard.SPECTRAL) {
                 double nu = mu + lambda;
-                d = Math.max(Math.abs(nu), lambda);
-                if (nu < lambda - tol) changed++;
-            } else {
-                d = Math.max(mu, 0) + lambda;
-                if (mu < -tol) changed++;
+                if (nu >= lambda - tol) d = nu;
+                else {
+                    d = Math.max(Math.abs(nu), lambda);
+                    changed++;
+                }
+            } else if (mu >= -tol) d = mu + lambda;
+            else {
+                d = lambda;
+                changed++;
             }
             values[k] = d; // from here on: the eigenvalues of the solved system
         }

@@ -20,6 +20,10 @@ public final class Losses {
         FAMILIES.put("dsn", DiffSortLoss::fromSpec);
         FAMILIES.put("neuralsort", NeuralSortLoss::fromSpec);
         FAMILIES.put("softsort", SoftSortLoss::fromSpec);
+        FAMILIES.put("bellman-ford", org.newtonloss.paths.RelaxedBellmanFord::fromSpec);
+        FAMILIES.put("smooth-loss", org.newtonloss.paths.SmoothedLoss::fromSpec);
+        FAMILIES.put("smooth-algorithm", org.newtonloss.paths.SmoothedAlgorithmLoss::fromSpec);
+        FAMILIES.put("fenchel-young", org.newtonloss.paths.FenchelYoungLoss::fromSpec);
     }
 
     private Losses() {}

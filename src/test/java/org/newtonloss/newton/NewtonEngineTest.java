@@ -128,12 +128,9 @@ class NewtonEngineTest {
             assertAllClose(expected, Arrays.copyOfRange(r.step(), i * m, i * m + m), F64, "step " + i);
             assertEquals(NewtonResult.STATUS_OK, r.status()[i], "H is PSD: no safeguard acts");
         }
-        if (safeguard != Safeguard.ESCALATE) {
-            // softmax CE Hessians are singular (H·1 = 0): the smallest eigenvalue is 0 up to rounding
-            assertTrue(Math.abs(r.stats().minEigenvalue()) < 1e-15, "min eigenvalue " + r.stats().minEigenvalue());
-        } else {
-            assertFalse(r.stats().hasMinEigenvalue(), "escalate decomposes nothing");
-        }
+        // H is PSD (singular, H·1 = 0): spectral and clip take the Cholesky shortcut, nothing is eigen-decomposed
+        assertFalse(r.stats().hasMinEigenvalue(), "PSD systems are not eigen-decomposed");
+        assertEquals(0, r.stats().eigenvaluesModified());
     }
 
     @ParameterizedTest
@@ -293,7 +290,7 @@ class NewtonEngineTest {
             assertAllClose(plain.step(), r.step(), F64, sg + " step");
             assertArrayEquals(new int[batch], r.status(), sg + " status");
             assertEquals(0, r.stats().eigenvaluesModified(), sg + " eigenvalues modified");
-            assertTrue(r.stats().minEigenvalue() > lambda, sg + " min eigenvalue " + r.stats().minEigenvalue());
+            assertFalse(r.stats().hasMinEigenvalue(), sg + ": PSD systems take the Cholesky shortcut");
         }
         assertArrayEquals(new int[batch], plain.status());
     }
@@ -340,6 +337,30 @@ class NewtonEngineTest {
         assertClose(-3, spectral.stats().minEigenvalue(), F64, "min eigenvalue");
         assertTrue(spectral.stats().maxStepRatio() <= 1 / lambda * (1 + 1e-12), "spectral bounds the step by 1/λ");
         assertEquals(0, spectral.stats().escalated());
+    }
+
+    @Test
+    void negativeEigenvaluesAtRoundingLevelAreLeftAloneButSmallRealOnesAreNot() {
+        double lambda = 0.1;
+        Random rnd = new Random(77);
+        Known rounding = Known.random(rnd, -1e-16, 1, 2, 3);  // within 64·eps·‖C‖: rounding of a PSD matrix
+        Known real = Known.random(rnd, -1e-6, 1, 2, 3);       // a genuine (small) negative curvature
+        int m = 4;
+        double[] g = gaussian(rnd, 2 * m);
+        double[] c = concat(rounding.matrix(), real.matrix());
+        for (Safeguard sg : new Safeguard[] {Safeguard.SPECTRAL, Safeguard.CLIP}) {
+            NewtonResult r = engine.step(new NewtonOptions(Curvature.HESSIAN, sg, lambda), new double[2 * m], g, c, 2, m);
+            assertEquals(NewtonResult.STATUS_OK, r.status()[0], sg + ": rounding-level negative eigenvalue");
+            assertAllClose(DenseReference.solve(DenseReference.plusIdentity(c, 0, m, lambda), 0, m, g, 0),
+                    Arrays.copyOfRange(r.step(), 0, m), F64, sg + " step 0");
+            assertEquals(NewtonResult.STATUS_MODIFIED, r.status()[1], sg + ": −1e-6 is curvature");
+            // both maps send μ = −1e-6 to λ (spectral: |−1e-6 + λ| < λ; clip: max(μ, 0) + λ)
+            assertAllClose(real.solve(mu -> mu < 0 ? lambda : mu + lambda, g, m), Arrays.copyOfRange(r.step(), m, 2 * m),
+                    F64, sg + " step 1");
+            assertEquals(1, r.stats().eigenvaluesModified());
+            assertClose(-1e-6, r.stats().minEigenvalue(), new org.newtonloss.testing.Tolerances.Tol(1e-6, 1e-14),
+                    "min eigenvalue");
+        }
     }
 
     @ParameterizedTest
