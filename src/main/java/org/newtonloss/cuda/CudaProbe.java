@@ -8,7 +8,7 @@ import jcuda.driver.CUdevice;
 import jcuda.driver.CUresult;
 import jcuda.driver.JCudaDriver;
 import org.newtonloss.cuda.ffm.CuSolver;
-import org.newtonloss.cuda.ffm.NativeLookup;
+import org.newtonloss.backend.NativeLibraries;
 
 /**
  * Whether the CUDA backend can run here, and why not. Checks, in order: the driver library ({@code libcuda.so.1}),
@@ -107,7 +107,7 @@ public final class CudaProbe {
 
     /** The real machine. */
     static final class SystemEnvironment implements Environment {
-        @Override public boolean libraryLoadable(String soname) { return NativeLookup.isLoadable(soname); }
+        @Override public boolean libraryLoadable(String soname) { return NativeLibraries.isLoadable(soname); }
 
         @Override public boolean resourcePresent(String resource) {
             try (InputStream in = CudaProbe.class.getResourceAsStream(resource)) {

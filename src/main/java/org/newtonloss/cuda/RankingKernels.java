@@ -25,6 +25,11 @@ public final class RankingKernels {
         };
     }
 
+    /** Whether a kernel implements {@code loss} (the ranking families). */
+    public static boolean supports(AlgorithmicLoss loss) {
+        return loss instanceof DiffSortLoss || loss instanceof NeuralSortLoss || loss instanceof SoftSortLoss;
+    }
+
     /** The network as the kernels' flat comparator list: (a, b, descending ? 1 : 0) in execution order. */
     public static int[] comparators(SortingNetwork network) {
         List<Integer> out = new ArrayList<>();

@@ -25,16 +25,6 @@ public final class NativeLookup {
      */
     record Found(Optional<SymbolLookup> lookup, String where, List<String> reasons) {}
 
-    /** Whether {@code soname} can be loaded by the dynamic loader here (loads and, with an auto arena, unloads it). */
-    public static boolean isLoadable(String soname) {
-        try {
-            SymbolLookup.libraryLookup(soname, Arena.ofAuto());
-            return true;
-        } catch (IllegalArgumentException | IllegalCallerException | UnsatisfiedLinkError e) {
-            return false;
-        }
-    }
-
     /** Tries each soname through the loader, then each folder/soname as a file; libraries stay loaded in {@code arena}. */
     static Found find(List<String> sonames, List<Path> dirs, Arena arena) {
         List<String> reasons = new ArrayList<>();
