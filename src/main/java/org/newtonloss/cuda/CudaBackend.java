@@ -288,5 +288,8 @@ public final class CudaBackend implements LossBackend {
         }
     }
 
-    @Override public void close() { device.close(); }
+    @Override public void close() {
+        kernels.releaseScratch();
+        device.close();
+    }
 }

@@ -90,6 +90,29 @@ public final class CudaDevice implements AutoCloseable {
     /** The stream's raw address, for libraries bound through FFM. */
     long streamAddress() { return stream.address(); }
 
+    /**
+     * Runs {@code launches} (asynchronous kernel launches on this device's stream) between two CUDA events and
+     * returns the elapsed GPU time in milliseconds.
+     */
+    public float elapsedMillis(Runnable launches) {
+        jcuda.driver.CUevent start = new jcuda.driver.CUevent(), end = new jcuda.driver.CUevent();
+        makeCurrent();
+        CudaCalls.check(jcuda.driver.JCudaDriver.cuEventCreate(start, 0), "cuEventCreate");
+        CudaCalls.check(jcuda.driver.JCudaDriver.cuEventCreate(end, 0), "cuEventCreate");
+        try {
+            CudaCalls.check(jcuda.driver.JCudaDriver.cuEventRecord(start, stream), "cuEventRecord");
+            launches.run();
+            CudaCalls.check(jcuda.driver.JCudaDriver.cuEventRecord(end, stream), "cuEventRecord");
+            CudaCalls.check(jcuda.driver.JCudaDriver.cuEventSynchronize(end), "cuEventSynchronize");
+            float[] ms = {0};
+            CudaCalls.check(jcuda.driver.JCudaDriver.cuEventElapsedTime(ms, start, end), "cuEventElapsedTime");
+            return ms[0];
+        } finally {
+            jcuda.driver.JCudaDriver.cuEventDestroy(start);
+            jcuda.driver.JCudaDriver.cuEventDestroy(end);
+        }
+    }
+
     /** Waits for the stream. */
     public void synchronize() { CudaCalls.check(cuStreamSynchronize(stream), "cuStreamSynchronize"); }
 

@@ -145,11 +145,23 @@ public final class Kernels {
     }
 
     /** The family's leading kernel arguments, and the device copy of a network's comparators. */
-    private record Family(Args prefix, DeviceBuffer comparators) implements AutoCloseable {
+    private final class Family implements AutoCloseable {
+        private final Args prefix;
+        private final DeviceBuffer comparators;
+
+        Family(Args prefix, DeviceBuffer comparators) {
+            this.prefix = prefix;
+            this.comparators = comparators;
+        }
+
         Args args() { return prefix.copy(); }
 
+        /** The comparator copy is freed once the stream has used it. */
         @Override public void close() {
-            if (comparators != null) comparators.close();
+            if (comparators != null) {
+                device.synchronize();
+                comparators.close();
+            }
         }
     }
 
@@ -165,20 +177,42 @@ public final class Kernels {
         };
     }
 
-    /** Per-thread scratch of one launch (freed after the stream has finished with it). */
+    /**
+     * Per-thread scratch, kept between launches and grown when a launch needs more (so timed launches do not
+     * allocate). Launches on one stream run in order, so reuse is safe; growing waits for the stream first.
+     */
+    private DeviceBuffer scratchValues, scratchInts;
+
     private final class Scratch implements AutoCloseable {
         final DeviceBuffer values, ints;
 
         Scratch(RankingKernel k, int n, int threads, int elementBytes) {
-            values = DeviceBuffer.allocate(Math.max(1, k.scratch(n)) * threads * elementBytes);
-            ints = DeviceBuffer.allocate(Math.max(1, k.intScratch(n)) * threads * 4L);
+            long vb = Math.max(1, k.scratch(n)) * threads * elementBytes, ib = Math.max(1, k.intScratch(n)) * threads * 4L;
+            synchronized (Kernels.this) {
+                if (scratchValues == null || scratchValues.bytes() < vb) {
+                    device.synchronize();
+                    if (scratchValues != null) scratchValues.close();
+                    scratchValues = DeviceBuffer.allocate(vb);
+                }
+                if (scratchInts == null || scratchInts.bytes() < ib) {
+                    device.synchronize();
+                    if (scratchInts != null) scratchInts.close();
+                    scratchInts = DeviceBuffer.allocate(ib);
+                }
+                values = scratchValues;
+                ints = scratchInts;
+            }
         }
 
-        @Override public void close() {
-            device.synchronize();
-            values.close();
-            ints.close();
-        }
+        @Override public void close() {}
+    }
+
+    /** Frees the cached scratch. */
+    public synchronized void releaseScratch() {
+        device.synchronize();
+        if (scratchValues != null) scratchValues.close();
+        if (scratchInts != null) scratchInts.close();
+        scratchValues = scratchInts = null;
     }
 
     /** Kernel arguments in order; each argument is a pointer to its value, as cuLaunchKernel expects. */
