@@ -3,7 +3,7 @@ package org.newtonloss.cuda;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.newtonloss.backend.AbstractRankingBackendContract;
@@ -21,10 +21,13 @@ import org.newtonloss.testing.Tolerances;
 class CudaBackendIT extends AbstractRankingBackendContract {
     private static CudaBackend cuda;
 
-    @BeforeAll
-    static void open() {
+    /** Per test, so that every test is reported as skipped (with the reason) where CUDA is not usable. */
+    @BeforeEach
+    void requireCuda() {
         assumeTrue(CudaProbe.usable(), () -> "CUDA not usable: " + CudaProbe.result().summary());
-        cuda = CudaBackend.open();
+        synchronized (CudaBackendIT.class) {
+            if (cuda == null) cuda = CudaBackend.open();
+        }
     }
 
     @AfterAll

@@ -1,7 +1,6 @@
 package org.newtonloss.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -41,10 +40,14 @@ class NativeHarnessTest {
         cmd.addAll(files);
         Result r = run(cmd, 300);
         assertEquals(0, r.exitCode, "native harness reported mismatches:\n" + r.output);
-        // Known divergences (docs/cuda.md): run and keep the report in target/golden, but do not fail on them.
-        Result known = run(List.of(BINARY.toString(), golden.resolve(RankingGolden.KNOWN_FILE).toString()), 300);
-        Files.writeString(golden.resolve("known-divergences.log"), known.output);
-        assertTrue(known.exitCode == 0 || known.exitCode == 1, "harness could not read the known-divergence file:\n" + known.output);
+        // Known divergences (docs/cuda.md): the CPU's Hessians there are not symmetric and violate H·1 = 0, so the
+        // kernel's Hessians are held to those invariants instead (losses and gradients are still compared); the
+        // full comparison is kept as a report in target/golden/known-divergences.log.
+        Path known = golden.resolve(RankingGolden.KNOWN_FILE);
+        Result inv = run(List.of(BINARY.toString(), "--invariants", known.toString()), 300);
+        assertEquals(0, inv.exitCode, "kernel math on the known-divergence cases:\n" + inv.output);
+        Result full = run(List.of(BINARY.toString(), known.toString()), 300);
+        Files.writeString(golden.resolve("known-divergences.log"), full.output);
     }
 
     private static Path findCompiler() {
