@@ -40,7 +40,7 @@ public final class BatchedCholesky {
         Shapes.checkLength("a", a.length, batch, m * m);
         Shapes.checkLength("l", l.length, batch, m * m);
         Shapes.checkLength("info", info.length, batch, 1);
-        Batches.forEachSample(batch, m * m, s -> info[s] = factor(a, s * m * m, m, l, s * m * m));
+        Batches.forEachSample(batch, m, s -> info[s] = factor(a, s * m * m, m, l, s * m * m));
     }
 
     /** As {@link #factor(double[], int, int, double[], int[])}, allocating and returning {@code info}. */
@@ -65,7 +65,7 @@ public final class BatchedCholesky {
         if (info != null) Shapes.checkLength("info", info.length, batch, 1);
         Shapes.checkLength("b", b.length, batch, m);
         Shapes.checkLength("x", x.length, batch, m);
-        Batches.forEachSample(batch, m * m, s -> {
+        Batches.forEachSample(batch, m, s -> {
             if (info == null || info[s] == 0) solve(l, s * m * m, m, b, s * m, x, s * m);
             else java.util.Arrays.fill(x, s * m, s * m + m, 0.0);
         });
@@ -79,7 +79,7 @@ public final class BatchedCholesky {
         Shapes.checkLength("a", a.length, batch, m * m);
         Shapes.checkLength("l", l.length, batch, m * m);
         Shapes.checkLength("info", info.length, batch, 1);
-        Batches.forEachSample(batch, m * m, s -> info[s] = factor(a, s * m * m, m, l, s * m * m));
+        Batches.forEachSample(batch, m, s -> info[s] = factor(a, s * m * m, m, l, s * m * m));
     }
 
     /** Float version of {@link #factor(double[], int, int, double[])}. */
@@ -96,7 +96,7 @@ public final class BatchedCholesky {
         if (info != null) Shapes.checkLength("info", info.length, batch, 1);
         Shapes.checkLength("b", b.length, batch, m);
         Shapes.checkLength("x", x.length, batch, m);
-        Batches.forEachSample(batch, m * m, s -> {
+        Batches.forEachSample(batch, m, s -> {
             if (info == null || info[s] == 0) solve(l, s * m * m, m, b, s * m, x, s * m);
             else java.util.Arrays.fill(x, s * m, s * m + m, 0f);
         });

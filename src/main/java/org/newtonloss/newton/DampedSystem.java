@@ -1,7 +1,7 @@
 package org.newtonloss.newton;
 
 import org.newtonloss.linalg.BatchedCholesky;
-import org.newtonloss.linalg.SymmetricEigen;
+import org.newtonloss.linalg.SpectralOperator;
 
 /**
  * One safeguarded m×m system (C + λI) at a time: {@link #prepare} symmetrises C and factors it (Cholesky, or an
@@ -12,10 +12,8 @@ final class DampedSystem {
     private int m;
     private double[] sym = new double[0];
     private double[] factor = new double[0];
-    private double[] vectors = new double[0];
-    private double[] values = new double[0];
-    private double[] tmp = new double[0];
-    private double[] work = new double[0];
+    private double[] inverse = new double[0]; // 1/d_k for the eigenvalues d_k of the solved system
+    private final SpectralOperator spectrum = new SpectralOperator();
     private boolean eigen;
 
     /** Status code of the last prepared system (see {@link NewtonResult}). */
@@ -32,10 +30,7 @@ final class DampedSystem {
         if (sym.length < m * m) {
             sym = new double[m * m];
             factor = new double[m * m];
-            vectors = new double[m * m];
-            values = new double[m];
-            tmp = new double[m];
-            work = new double[SymmetricEigen.workSize(m)];
+            inverse = new double[m];
         }
     }
 
@@ -119,11 +114,12 @@ final class DampedSystem {
             return;
         }
         eigen = true;
-        SymmetricEigen.decompose(sym, 0, m, values, 0, vectors, 0, work);
-        minEigenvalue = values[0];
+        spectrum.decompose(sym, 0, m);
+        double min = Double.POSITIVE_INFINITY;
         int changed = 0;
         for (int k = 0; k < m; k++) {
-            double mu = values[k];
+            double mu = spectrum.eigenvalue(k);
+            min = Math.min(min, mu);
             double d;
             if (safeguard == Safeguard.SPECTRAL) {
                 double nu = mu + lambda;
@@ -137,8 +133,9 @@ final class DampedSystem {
                 d = lambda;
                 changed++;
             }
-            values[k] = d; // from here on: the eigenvalues of the solved system
+            inverse[k] = 1 / d;
         }
+        minEigenvalue = min;
         modified = changed;
         if (changed > 0) status = NewtonResult.STATUS_MODIFIED;
     }
@@ -149,19 +146,6 @@ final class DampedSystem {
             BatchedCholesky.solve(factor, 0, m, g, gOff, out, outOff);
             return;
         }
-        // out = V diag(1/d) Vᵀ g
-        for (int k = 0; k < m; k++) tmp[k] = 0;
-        for (int i = 0; i < m; i++) {
-            double gi = g[gOff + i];
-            int row = i * m;
-            for (int k = 0; k < m; k++) tmp[k] += vectors[row + k] * gi;
-        }
-        for (int k = 0; k < m; k++) tmp[k] /= values[k];
-        for (int i = 0; i < m; i++) {
-            int row = i * m;
-            double s = 0;
-            for (int k = 0; k < m; k++) s += vectors[row + k] * tmp[k];
-            out[outOff + i] = s;
-        }
+        spectrum.apply(inverse, g, gOff, out, outOff);
     }
 }

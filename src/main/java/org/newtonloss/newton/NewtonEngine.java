@@ -49,7 +49,7 @@ public final class NewtonEngine {
         switch (options.curvature()) {
             case HESSIAN, GAUSS_NEWTON -> {
                 systems = batch;
-                Batches.forEachSample(batch, m * m, i -> {
+                Batches.forEachSample(batch, m, i -> {
                     DampedSystem sys = SCRATCH.get();
                     sys.prepare(options.safeguard(), options.lambda(), curvature, i * m * m, m);
                     sys.apply(grad, i * m, step, i * m);
@@ -167,7 +167,7 @@ public final class NewtonEngine {
             for (int a = 0; a < n; a++) t[i * n + a] = k[a * n + i] - (a == i ? n * lambda : 0);
             BatchedCholesky.solve(l, 0, n, t, i * n, t, i * n);
         }
-        Batches.forEachSample(batch, n * m, i -> {
+        Batches.forEachSample(batch, m, i -> {
             int o = i * m;
             for (int j = 0; j < m; j++) {
                 double s = g[o + j];

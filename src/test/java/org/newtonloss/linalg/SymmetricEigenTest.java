@@ -36,6 +36,18 @@ class SymmetricEigenTest {
             b.add(new Case("exact, repeated eigenvalues", m, new double[][] {hadamardSimilar(repeated(m)),
                     hadamardSimilar(withZeros(m))}, new double[][] {repeated(m), withZeros(m)}));
         }
+        // low rank, like an empirical Fisher with m > N: many exact zero eigenvalues (QL deflation near zero)
+        for (int[] mr : new int[][] {{64, 1}, {144, 4}, {144, 70}}) {
+            int m = mr[0], rank = mr[1];
+            Random rnd = new Random(m * 31L + rank);
+            double[] a = new double[m * m];
+            for (int r = 0; r < rank; r++) {
+                double[] g = new double[m];
+                for (int k = 0; k < m; k++) g[k] = rnd.nextGaussian();
+                for (int i = 0; i < m; i++) for (int j = 0; j < m; j++) a[i * m + j] += g[i] * g[j] / rank;
+            }
+            b.add(new Case("rank " + rank, m, new double[][] {a}, null));
+        }
         b.add(new Case("identity", 6, new double[][] {identity(6)}, new double[][] {filled(6, 1.0)}));
         b.add(new Case("graded 1e-8 .. 1e8", 9, new double[][] {RandomMatrices.withEigenvalues(new Random(5),
                 graded(9))}, new double[][] {graded(9)}));
