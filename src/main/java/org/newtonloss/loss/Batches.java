@@ -28,6 +28,21 @@ public final class Batches {
         return new EvaluationF32(batch, m, values, grad, hess);
     }
 
+    /**
+     * Evaluates every sample in double with the generalised Gauss-Newton matrix in {@link Evaluation#hess()};
+     * throws {@link IllegalArgumentException} naming the SPEC when the loss has no Gauss-Newton form.
+     */
+    public static Evaluation evaluateGaussNewton(AlgorithmicLoss loss, double[] y, double[] target, int batch, int m) {
+        if (!(loss instanceof GaussNewtonLoss gn))
+            throw new IllegalArgumentException("curvature gauss-newton is not available for loss '" + loss.spec() + "'");
+        checkShapes(loss, y.length, target.length, batch, m);
+        double[] values = new double[batch];
+        double[] grad = new double[batch * m];
+        double[] curvature = new double[Math.multiplyExact(batch, m * m)];
+        forEachSample(batch, m, i -> values[i] = gn.evaluateGaussNewton(i, m, y, target, grad, curvature));
+        return new Evaluation(batch, m, values, grad, curvature);
+    }
+
     /** Runs {@code body} for samples 0..batch-1, splitting the batch into chunks spread over the common pool. */
     public static void forEachSample(int batch, int m, java.util.function.IntConsumer body) {
         int threads = Runtime.getRuntime().availableProcessors();

@@ -22,6 +22,37 @@ public final class Ranks {
         stableAscendingRanks(d, 0, n, rank);
     }
 
+    /**
+     * Same result as {@link #stableAscendingRanks(double[], int, int, int[])} without allocating (O(n²) counting:
+     * rank[i] = #{k : v_k &lt; v_i} + #{k &lt; i : v_k = v_i}, in {@link Double#compare} order); for per-sample hot loops.
+     */
+    public static void stableAscendingRanksNoAlloc(double[] values, int off, int n, int[] rank) {
+        for (int i = 0; i < n; i++) {
+            double v = values[off + i];
+            if (Double.isNaN(v)) throw new IllegalArgumentException("targets[" + i + "] is NaN");
+            int r = 0;
+            for (int k = 0; k < n; k++) {
+                int c = Double.compare(values[off + k], v);
+                if (c < 0 || (c == 0 && k < i)) r++;
+            }
+            rank[i] = r;
+        }
+    }
+
+    /** Float variant of {@link #stableAscendingRanksNoAlloc(double[], int, int, int[])}. */
+    public static void stableAscendingRanksNoAlloc(float[] values, int off, int n, int[] rank) {
+        for (int i = 0; i < n; i++) {
+            float v = values[off + i];
+            if (Float.isNaN(v)) throw new IllegalArgumentException("targets[" + i + "] is NaN");
+            int r = 0;
+            for (int k = 0; k < n; k++) {
+                int c = Float.compare(values[off + k], v);
+                if (c < 0 || (c == 0 && k < i)) r++;
+            }
+            rank[i] = r;
+        }
+    }
+
     /** perm[k] = index (0-based, relative to off) of the k-th smallest value; ties keep input order. */
     public static int[] stableArgsort(double[] values, int off, int n) {
         Integer[] idx = new Integer[n];

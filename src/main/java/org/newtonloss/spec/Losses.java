@@ -6,6 +6,9 @@ import java.util.function.Function;
 import org.newtonloss.loss.AlgorithmicLoss;
 import org.newtonloss.loss.MseLoss;
 import org.newtonloss.loss.SoftmaxCrossEntropyLoss;
+import org.newtonloss.ranking.DiffSortLoss;
+import org.newtonloss.ranking.NeuralSortLoss;
+import org.newtonloss.ranking.SoftSortLoss;
 
 /** Turns a SPEC string into a loss. Each family registers its parser here, one line each. */
 public final class Losses {
@@ -14,6 +17,13 @@ public final class Losses {
     static {
         FAMILIES.put("mse", s -> { s.requireAllUsed(); return new MseLoss(); });
         FAMILIES.put("softmax-ce", s -> { s.requireAllUsed(); return new SoftmaxCrossEntropyLoss(); });
+        FAMILIES.put("dsn", DiffSortLoss::fromSpec);
+        FAMILIES.put("neuralsort", NeuralSortLoss::fromSpec);
+        FAMILIES.put("softsort", SoftSortLoss::fromSpec);
+        FAMILIES.put("bellman-ford", org.newtonloss.paths.RelaxedBellmanFord::fromSpec);
+        FAMILIES.put("smooth-loss", org.newtonloss.paths.SmoothedLoss::fromSpec);
+        FAMILIES.put("smooth-algorithm", org.newtonloss.paths.SmoothedAlgorithmLoss::fromSpec);
+        FAMILIES.put("fenchel-young", org.newtonloss.paths.FenchelYoungLoss::fromSpec);
     }
 
     private Losses() {}
