@@ -37,7 +37,7 @@ public final class TrainCommand implements Callable<Integer> {
      */
     public static int oneLineParameterError(CommandLine.ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
-        cmd.getErr().println("error: " + e.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+        cmd.getErr().println("newtonloss: error: " + e.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
         cmd.getErr().flush();
         return 2;
     }
@@ -114,16 +114,16 @@ public final class TrainCommand implements Callable<Integer> {
                 outStream.flush();
                 return 0;
             } catch (IllegalArgumentException e) {
-                err.println("error: " + oneLine(e));
+                err.println("newtonloss: error: " + oneLine(e));
                 return 2;
             } catch (RuntimeException e) {
                 Throwable root = e;
                 while (root.getCause() != null && root.getCause() != root) root = root.getCause();
                 if (root instanceof IllegalArgumentException iae) {
-                    err.println("error: " + oneLine(iae));
+                    err.println("newtonloss: error: " + oneLine(iae));
                     return 2;
                 }
-                err.println("error: " + oneLine(e));
+                err.println("newtonloss: error: " + oneLine(e));
                 return 1;
             }
         }

@@ -1,6 +1,12 @@
 package org.newtonloss.dl4j;
 
 import java.util.Locale;
+import org.newtonloss.newton.Curvature;
+import org.newtonloss.newton.NewtonEngine;
+import org.newtonloss.newton.NewtonOptions;
+import org.newtonloss.newton.NewtonResult;
+import org.newtonloss.newton.NewtonStats;
+import org.newtonloss.newton.Safeguard;
 
 /**
  * Which gradient the loss adapter hands to the network: the plain relaxation's ({@link Kind#NONE}), or the
@@ -13,13 +19,21 @@ import java.util.Locale;
 public record NewtonSettings(Kind curvature, double lambda, String safeguard) {
     /** Curvature choices of the adapter. */
     public enum Kind {
-        NONE("none"), HESSIAN("hessian"), HESSIAN_MEAN("hessian-mean"), FISHER("fisher");
+        NONE("none", null), HESSIAN("hessian", Curvature.HESSIAN), HESSIAN_MEAN("hessian-mean", Curvature.HESSIAN_MEAN),
+        FISHER("fisher", Curvature.FISHER);
 
         private final String cliName;
+        private final Curvature engineCurvature;
 
-        Kind(String cliName) { this.cliName = cliName; }
+        Kind(String cliName, Curvature engineCurvature) {
+            this.cliName = cliName;
+            this.engineCurvature = engineCurvature;
+        }
 
         public String cliName() { return cliName; }
+
+        /** The Newton engine's curvature, null for none. */
+        public Curvature engineCurvature() { return engineCurvature; }
 
         /** True when the per-sample Hessians must be computed. */
         public boolean needsHessian() { return this == HESSIAN || this == HESSIAN_MEAN; }
@@ -39,13 +53,18 @@ public record NewtonSettings(Kind curvature, double lambda, String safeguard) {
         if (curvature == null) throw new IllegalArgumentException("curvature must not be null");
         if (curvature != Kind.NONE && !(lambda > 0 && Double.isFinite(lambda)))
             throw new IllegalArgumentException("lambda must be finite and > 0 for curvature " + curvature.cliName() + ", got " + lambda);
-        if (!java.util.List.of("escalate", "spectral", "clip").contains(safeguard))
-            throw new IllegalArgumentException("safeguard must be one of escalate, spectral, clip; got '" + safeguard + "'");
+        Safeguard.parse(safeguard); // names the value and the known ones
     }
 
-    /** Solves the Newton systems of a batch of sets. */
+    private static final NewtonEngine ENGINE = new NewtonEngine();
+
+    /** Solves the Newton systems of a batch of sets with the Newton engine: direction (C_s + λI)⁻¹ g_s per set. */
     Step solve(double[] y, double[] grad, double[] hess, int sets, int n) {
-        throw new UnsupportedOperationException("curvature " + curvature.cliName() + " needs org.newtonloss.newton.NewtonEngine, not merged yet");
+        if (curvature == Kind.NONE) throw new IllegalStateException("no Newton step for curvature none");
+        NewtonOptions options = new NewtonOptions(curvature.engineCurvature(), Safeguard.parse(safeguard), lambda);
+        NewtonResult r = ENGINE.step(options, y, grad, curvature.needsHessian() ? hess : null, sets, n);
+        NewtonStats st = r.stats();
+        return new Step(r.step(), new SetGradients.NewtonInfo(st.systems(), st.escalated(), st.modifiedSystems(), st.maxStepRatio()));
     }
 
     @Override public String toString() {

@@ -41,7 +41,10 @@ class NewtonRankingLossTest {
 
     static Stream<Case> gradientCases() {
         return Stream.of(new Case("mse", Activation.IDENTITY, 4), new Case("mse", Activation.TANH, 3),
-                new Case("mse", Activation.IDENTITY, 1));
+                new Case("mse", Activation.IDENTITY, 1), new Case("neuralsort:tau=1", Activation.IDENTITY, 4),
+                new Case("softsort:tau=0.5,power=2", Activation.TANH, 3),
+                new Case("dsn:sigmoid=cauchy,steepness=10", Activation.IDENTITY, 5),
+                new Case("dsn:network=bitonic,sigmoid=logistic,steepness=5", Activation.IDENTITY, 4));
     }
 
     private static MultiLayerNetwork tinyNet(NewtonRankingLoss loss, Activation out, DataType type) {
