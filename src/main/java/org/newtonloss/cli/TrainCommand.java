@@ -91,6 +91,8 @@ public final class TrainCommand implements Callable<Integer> {
         String workspace;
         @Option(names = "--model", defaultValue = "PAPER", description = "PAPER (the paper's CNN) | SMALL (a fast stand-in for smoke tests) (default: ${DEFAULT-VALUE})")
         String model;
+        @Option(names = "--helpers", defaultValue = "NATIVE", description = "NATIVE (libnd4j/oneDNN convolutions, ~3x faster) | NONE (DL4J's im2col path) (default: ${DEFAULT-VALUE})")
+        String helpers;
         @Option(names = "--quiet", description = "no progress bar")
         boolean quiet;
 
@@ -101,7 +103,7 @@ public final class TrainCommand implements Callable<Integer> {
                 String data = mnistDir != null ? "idx:" + mnistDir : "npm:" + NpmMnist.PACKAGE;
                 TrainConfig config = new TrainConfig(loss, curvature, lambda, safeguard, n, steps, batch, seed, lr, evalEvery,
                         evalSets, evalSeed, layout.toUpperCase(Locale.ROOT), workspace.toUpperCase(Locale.ROOT), data,
-                        model.toUpperCase(Locale.ROOT));
+                        model.toUpperCase(Locale.ROOT), helpers.toUpperCase(Locale.ROOT));
                 new NewtonRankingLoss(loss, curvature, lambda, safeguard, n); // validates the SPEC before anything is written
                 RankingTrainer.checkRunFolder(out, config);
                 MnistPools pools = MnistPools.load(mnistDir, mnistCache != null ? mnistCache : NpmMnist.defaultCacheDir(),

