@@ -6,7 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Gauss-Newton form of a {@link DiffSortLoss}: the relaxed permutation matrix and its Jacobian by forward-mode
  * differentiation through the sorting network (P and the wire values carried with n tangent lanes, one per input
- * direction), then C = Σ_e w_e w_eᵀ by {@link BceGaussNewton}.
+ * direction), then C = Σ_e w_e w_eᵀ by {@link BceGaussNewton}. Value and gradient are the loss's own (reverse sweep).
  *
  * <p>A comparator on wires (a, b) with d = y_b − y_a and α = F(β d) maps the wire values to
  * {@code y_min = α y_a + (1−α) y_b = y_b − α d}, {@code y_max = y_a + α d} and the columns of P likewise
@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code ċ_min = ċ_b − α Ḋ − α̇ D} and {@code ċ_max = ċ_a + α Ḋ + α̇ D} (same for y). Only α' is needed: unlike the
  * Hessian, C has no second derivatives of the comparators.
  *
- * <p>Cost per sample with K comparators: O(K·n²) for the tangents plus n⁴/2 multiply-adds for C; no tape.
+ * <p>Cost per sample with K comparators: O(K·n²) for the tangents plus n⁴/2 multiply-adds for C (and the loss's
+ * O(K·n) value and gradient); no tape.
  */
 public final class DsnGaussNewton implements RankingGaussNewton {
     private final DiffSortLoss loss;
@@ -53,14 +54,15 @@ public final class DsnGaussNewton implements RankingGaussNewton {
         BceGaussNewton.checkLength("target", target, (long) off + n);
         BceGaussNewton.checkLength("grad", grad, (long) off + n);
         BceGaussNewton.checkLength("gaussNewton", gaussNewton, (long) sample * n * n + (long) n * n);
-        checkScores(y, off, n, sample);
+        double value = loss.evaluate(sample, m, y, target, grad, null); // validates; value and gradient as the loss's
         Work w = work(n);
         Ranks.stableAscendingRanksNoAlloc(target, off, n, w.rank);
         forward(w, y, off);
         for (int wire = 0; wire < n; wire++)
             for (int r = 0; r < n; r++) w.target[wire * n + r] = w.rank[r] == wire;
-        return BceGaussNewton.evaluate(n, n * n, w.col, w.target, w.dcol, 1.0 / ((double) n * n), grad, off,
-                gaussNewton, sample * n * n, w.scratch);
+        BceGaussNewton.curvature(n, n * n, w.col, w.target, w.dcol, 1.0 / ((double) n * n), gaussNewton,
+                sample * n * n, w.scratch);
+        return value;
     }
 
     /** Runs the relaxed network with tangents; leaves P by columns in w.col and ∂P/∂x in w.dcol. */

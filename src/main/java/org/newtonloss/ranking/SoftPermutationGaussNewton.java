@@ -20,14 +20,12 @@ import java.util.Arrays;
  * <p>Work happens in sorted coordinates (stable ascending order of the scores), where J_kᵀv costs O(n) and
  * Σ_k J_kᵀ diag(c_k) J_k costs O(n²) in all; per rank there is one symmetric rank-2 update (two with a saturated
  * entry), as in the Hessian. {@link #jacobian} builds the explicit n²×n Jacobian D_k J_k (O(n³)) for tests and
- * tools. P itself is the loss's own {@link SoftPermutationLoss#permutationMatrix} (its fast exponentials); only the
- * logit Jacobians J_k are computed here.
+ * tools. P, the value and the gradient are the loss's own ({@link SoftPermutationLoss#permutationMatrix},
+ * {@link SoftPermutationLoss#evaluate}); only C and the logit Jacobians J_k are computed here.
  */
 public final class SoftPermutationGaussNewton implements RankingGaussNewton {
     /** A row whose largest off-target probability exceeds 1 − SATURATION keeps that entry's term apart. */
     private static final double SATURATION = 0.25;
-    /** Complements 1 − p ≥ ½ are multiplied this many at a time before one log (2^-64 cannot underflow). */
-    private static final int LOG_CHUNK = 64;
 
     private final SoftPermutationLoss loss;
     // Built on first use in each thread: the loss may still be under construction when this object is made.
@@ -84,23 +82,19 @@ public final class SoftPermutationGaussNewton implements RankingGaussNewton {
         BceGaussNewton.checkLength("target", target, (long) off + n);
         BceGaussNewton.checkLength("grad", grad, (long) off + n);
         BceGaussNewton.checkLength("gaussNewton", gaussNewton, (long) sample * n * n + (long) n * n);
+        double value = loss.evaluate(sample, m, y, target, grad, null); // validates; value and gradient as the loss's
         Work w = works.get();
         w.ensure(n);
         for (int i = 0; i < n; i++) {
             w.xraw[i] = y[off + i];
             w.traw[i] = target[off + i];
-            if (!Double.isFinite(w.xraw[i]))
-                throw new IllegalArgumentException("scores[sample " + sample + "][" + i + "] must be finite, got " + w.xraw[i]);
-            if (Double.isNaN(w.traw[i]))
-                throw new IllegalArgumentException("targets[sample " + sample + "][" + i + "] must not be NaN");
         }
         loss.permutationMatrix(w.xraw, 0, n, w.pm);
         sortScores(w, n);
         IndexSort.stableArgsort(w.traw, 0, n, w.perm, w.itmp);
         for (int k = 0; k < n; k++) w.tgt[k] = w.inv[w.perm[k]];
-        double value = kernel(w, n);
+        curvature(w, n);
         int[] order = w.order;
-        for (int i = 0; i < n; i++) grad[off + order[i]] = w.grad[i];
         int cb = sample * n * n;
         double[] hd = w.hd;
         for (int i = 0; i < n; i++) {
@@ -110,19 +104,15 @@ public final class SoftPermutationGaussNewton implements RankingGaussNewton {
         return value;
     }
 
-    /** Loss, gradient (w.grad) and half-stored C (w.hd, C = hd + hdᵀ) in sorted coordinates. */
-    private static double kernel(Work w, int n) {
+    /** The half-stored C (w.hd, C = hd + hdᵀ) in sorted coordinates, from P in w.pm and the targets in w.tgt. */
+    private static void curvature(Work w, int n) {
         Logits rows = w.logits;
         rows.prepare(w, n);
-        Arrays.fill(w.grad, 0, n, 0.0);
         Arrays.fill(w.hd, 0, n * n, 0.0);
         w.pairs = 0;
         double inv = 1.0 / ((double) n * n);
-        double[] p = w.p, a = w.a, c = w.c, u = w.u, v1 = w.v1, v2 = w.v2;
-        double value = 0;
+        double[] p = w.p, c = w.c, pi = w.pi, v1 = w.v1, v2 = w.v2;
         int[] order = w.order;
-        double product = 1; // of complements 1 − p ≥ ½, logged every LOG_CHUNK factors
-        int inProduct = 0;
         for (int k = 0; k < n; k++) {
             rows.row(w, n, k);
             int star = 0;
@@ -134,59 +124,30 @@ public final class SoftPermutationGaussNewton implements RankingGaussNewton {
             for (int l = 0; l < n; l++) if (l != star) rStar += p[l];
             double pStar = p[star];
             int j0 = w.tgt[k];
-            boolean apart = star != j0 && rStar < SATURATION && rStar > Bce.P_CLAMP;
-            double sumA = 0, gamma = 0;
+            // c_l = p_l² f''_l / n²: 1/n² on the target, (p/(1−p))²/n² elsewhere, 0 where the log clamp is active.
             for (int l = 0; l < n; l++) {
-                double pl = p[l], al = 0, cl = 0;
-                if (l == j0) {
-                    if (pl > Bce.P_CLAMP) { value -= Math.log(pl); al = -inv; cl = inv; }
-                    else value -= Bce.LOG_CLAMP;
-                } else {
+                double pl = p[l];
+                if (l == j0) c[l] = pl > Bce.P_CLAMP ? inv : 0;
+                else {
                     double r = l == star ? rStar : 1 - pl;
-                    if (r > Bce.P_CLAMP) {
-                        if (r >= 0.5) {
-                            product *= r;
-                            if (++inProduct == LOG_CHUNK) { value -= Math.log(product); product = 1; inProduct = 0; }
-                        } else value -= Math.log(r);
-                        if (!(apart && l == star)) {
-                            double q = pl / r;
-                            al = q * inv;
-                            cl = q * q * inv;
-                        }
-                    } else value -= Bce.LOG_CLAMP;
+                    double q = pl / r;
+                    c[l] = r > Bce.P_CLAMP ? q * q * inv : 0;
                 }
-                a[l] = al; // p_l f'_l / n²
-                c[l] = cl; // p_l² f''_l / n²
-                sumA += al;
-                gamma += cl;
             }
-            // u = D_k f' / n² (the logit gradient); a saturated entry adds (p*/n²)(e* − π).
-            for (int l = 0; l < n; l++) u[l] = a[l] - p[l] * sumA;
-            double[] pi = w.pi;
-            if (apart) {
-                double invR = 1 / rStar, sigma = pStar * inv;
-                for (int l = 0; l < n; l++) {
-                    pi[l] = l == star ? 0 : p[l] * invR;
-                    u[l] -= sigma * pi[l];
-                }
-                u[star] += sigma;
-            }
-            rows.mapTranspose(w, n, k, u, v1);
-            for (int j = 0; j < n; j++) w.grad[j] += v1[j];
-            // G_k = diag(c) + (½γp − c)pᵀ + p(½γp − c)ᵀ [+ κ(e* − π)(e* − π)ᵀ]. A dominant entry * is kept apart
-            // whether or not it is the target: its term c*(e* − p)(e* − p)ᵀ = c* r*² (e* − π)(e* − π)ᵀ would
-            // otherwise cancel against the others (to 0 when the row is one-hot), leaving indefinite rounding.
+            // A dominant entry's term c*(e* − p)(e* − p)ᵀ = c*(1−p*)² (e* − π)(e* − π)ᵀ is kept apart: in the compact
+            // formula it would cancel (off target c* ~ 1/(1−p*)²; on target to exactly 0 for a one-hot row).
             double kappa = 0;
-            if (apart) {
-                kappa = pStar * pStar * inv; // off target: c* r*² = p*²/n² (c* was left 0 above)
-            } else if (rStar < SATURATION && c[star] != 0) { // the target dominates: c* r*² = r*²/n²
-                kappa = c[star] * rStar * rStar;
+            if (rStar < SATURATION && c[star] != 0) {
+                kappa = star == j0 ? rStar * rStar * inv : pStar * pStar * inv;
                 c[star] = 0;
-                gamma = 0; // summed again: γ − c* would lose the small c_l to absorption
-                for (int l = 0; l < n; l++) gamma += c[l];
+            }
+            if (kappa != 0) {
                 double invR = 1 / rStar;
                 for (int l = 0; l < n; l++) pi[l] = l == star ? 0 : p[l] * invR;
             }
+            double gamma = 0;
+            for (int l = 0; l < n; l++) gamma += c[l];
+            // G_k = diag(c) + (½γp − c)pᵀ + p(½γp − c)ᵀ [+ κ(e* − π)(e* − π)ᵀ].
             rows.addDiagonalCurvature(w, n, k, c, w.hd);
             for (int l = 0; l < n; l++) w.b[l] = 0.5 * gamma * p[l] - c[l];
             rows.mapTranspose(w, n, k, w.b, v1);
@@ -201,8 +162,6 @@ public final class SoftPermutationGaussNewton implements RankingGaussNewton {
         }
         flushOuter(w, n);
         rows.finishCurvature(w, n, w.hd);
-        value -= Math.log(product);
-        return value * inv;
     }
 
     /**
@@ -397,7 +356,7 @@ public final class SoftPermutationGaussNewton implements RankingGaussNewton {
         int n = -1;
         int pairs;
         double[][] bx, by;
-        double[] xraw, traw, xs, p, a, c, u, b, pi, v1, v2, unit, grad, hd, pm, aux, psi, phi, chi, pre;
+        double[] xraw, traw, xs, p, c, b, pi, v1, v2, unit, hd, pm, aux, psi, phi, chi, pre;
         int[] order, inv, perm, tgt, itmp, lo, hi;
 
         Work(Logits logits) { this.logits = logits; }
@@ -406,8 +365,8 @@ public final class SoftPermutationGaussNewton implements RankingGaussNewton {
             if (size <= n) return;
             n = size;
             xraw = new double[n]; traw = new double[n]; xs = new double[n]; pm = new double[n * n];
-            p = new double[n]; a = new double[n]; c = new double[n]; u = new double[n]; b = new double[n];
-            pi = new double[n]; v1 = new double[n]; v2 = new double[n]; unit = new double[n]; grad = new double[n];
+            p = new double[n]; c = new double[n]; b = new double[n];
+            pi = new double[n]; v1 = new double[n]; v2 = new double[n]; unit = new double[n];
             hd = new double[n * n]; aux = new double[n]; psi = new double[n]; phi = new double[n];
             chi = new double[n]; pre = new double[n + 1];
             order = new int[n]; inv = new int[n]; perm = new int[n]; tgt = new int[n]; itmp = new int[n];
