@@ -39,6 +39,8 @@ public abstract sealed class SoftPermutationLoss implements GaussNewtonLoss perm
     private static final int PAIR_BLOCK = 4;
 
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
+    /** Only stores this loss: its parameters are read on first use, after construction. */
+    private final SoftPermutationGaussNewton gaussNewtonForm = new SoftPermutationGaussNewton(this);
 
     SoftPermutationLoss() {}
 
@@ -79,12 +81,14 @@ public abstract sealed class SoftPermutationLoss implements GaussNewtonLoss perm
 
     /**
      * The generalised Gauss-Newton matrix C = Σ_k J_kᵀ (S_kᵀ diag(BCE''/n²) S_k) J_k (S_k the softmax Jacobian of
-     * row k) instead of the Hessian: the same algebra without the terms in the logit gradient u, so it is
-     * positive semi-definite (BCE is convex in P) and costs the same.
+     * row k) instead of the Hessian, positive semi-definite (BCE is convex in P). Computed by
+     * {@link SoftPermutationGaussNewton}, which keeps a dominant entry's term apart: on one-hot rows the compact
+     * row formula (this class's kernel without u) cancels to rounding of either sign and C came out indefinite
+     * (docs/gauss-newton.md).
      */
     @Override
     public double evaluateGaussNewton(int sample, int m, double[] y, double[] target, double[] grad, double[] gaussNewton) {
-        return evaluateDouble(sample, m, y, target, grad, gaussNewton, true);
+        return gaussNewtonForm.evaluate(sample, m, y, target, grad, gaussNewton);
     }
 
     private double evaluateDouble(int sample, int m, double[] y, double[] target, double[] grad, double[] hess,
