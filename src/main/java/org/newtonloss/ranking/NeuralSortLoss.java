@@ -138,6 +138,18 @@ public final class NeuralSortLoss extends SoftPermutationLoss {
         for (int i = 0; i < n; i++) pre[i + 1] = pre[i] + psi[i];
         double tot = pre[n];
         double s2 = invTau * invTau;
+        if (!ws.hasTies) {
+            // lo[j] = j, hi[j] = j + 1: G_jl = pre[j] + (tot − pre[l+1]) − (pre[l] − pre[j+1]) for j < l.
+            for (int j = 0; j < n; j++) {
+                double outsideJ = pre[j] + pre[j + 1];
+                hd[j * n + j] += 0.5 * s2 * (chi[j] + pre[j] + tot - pre[j + 1]);
+                double pj = phi[j];
+                int r = j * n;
+                for (int l = j + 1; l < n; l++)
+                    hd[r + l] += s2 * ((pj - phi[l]) + outsideJ + tot - pre[l + 1] - pre[l]);
+            }
+            return;
+        }
         for (int j = 0; j < n; j++) {
             double below = pre[lo[j]];
             double sameGroup = below + tot - pre[hi[j]];

@@ -1,7 +1,7 @@
 package org.newtonloss.ranking;
 
 import java.util.Arrays;
-import org.newtonloss.loss.AlgorithmicLoss;
+import org.newtonloss.loss.GaussNewtonLoss;
 
 /**
  * BCE loss of a softmax-row relaxed permutation matrix (NeuralSort, SoftSort) against the true permutation
@@ -25,7 +25,7 @@ import org.newtonloss.loss.AlgorithmicLoss;
  * are scattered back at the end. Workspaces are per thread, so a sample allocates nothing. The float entry
  * point computes in double and rounds the results.
  */
-public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss permits NeuralSortLoss, SoftSortLoss {
+public abstract sealed class SoftPermutationLoss implements GaussNewtonLoss permits NeuralSortLoss, SoftSortLoss {
 
     /** Rows whose largest off-target probability exceeds 1 − SATURATION switch to the saturated basis. */
     private static final double SATURATION = 0.25;
@@ -74,6 +74,21 @@ public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss perm
 
     @Override
     public double evaluate(int sample, int m, double[] y, double[] target, double[] grad, double[] hess) {
+        return evaluateDouble(sample, m, y, target, grad, hess, false);
+    }
+
+    /**
+     * The generalised Gauss-Newton matrix C = Σ_k J_kᵀ (S_kᵀ diag(BCE''/n²) S_k) J_k (S_k the softmax Jacobian of
+     * row k) instead of the Hessian: the same algebra without the terms in the logit gradient u, so it is
+     * positive semi-definite (BCE is convex in P) and costs the same.
+     */
+    @Override
+    public double evaluateGaussNewton(int sample, int m, double[] y, double[] target, double[] grad, double[] gaussNewton) {
+        return evaluateDouble(sample, m, y, target, grad, gaussNewton, true);
+    }
+
+    private double evaluateDouble(int sample, int m, double[] y, double[] target, double[] grad, double[] hess,
+                                  boolean gaussNewton) {
         checkDimension(m);
         int n = m;
         int o = sample * n;
@@ -84,7 +99,7 @@ public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss perm
             ws.traw[i] = target[o + i];
         }
         load(ws, n, sample);
-        double value = kernel(ws, n, hess != null);
+        double value = kernel(ws, n, hess != null, gaussNewton);
         for (int i = 0; i < n; i++) grad[o + ws.order[i]] = ws.grad[i];
         if (hess != null) {
             symmetrize(ws.hd, n);
@@ -116,7 +131,7 @@ public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss perm
             ws.traw[i] = target[o + i];
         }
         load(ws, n, sample);
-        double value = kernel(ws, n, hess != null);
+        double value = kernel(ws, n, hess != null, false);
         for (int i = 0; i < n; i++) grad[o + ws.order[i]] = (float) ws.grad[i];
         if (hess != null) {
             symmetrize(ws.hd, n);
@@ -202,8 +217,11 @@ public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss perm
         }
     }
 
-    /** Loss in sorted coordinates; fills ws.grad and (when hessian) the half-stored Hessian ws.hd. */
-    private double kernel(Workspace ws, int n, boolean hessian) {
+    /**
+     * Loss in sorted coordinates; fills ws.grad and (when hessian) the half-stored Hessian ws.hd — or, with
+     * gaussNewton, the Gauss-Newton matrix (row curvature without u, no logit curvature term).
+     */
+    private double kernel(Workspace ws, int n, boolean hessian, boolean gaussNewton) {
         prepare(ws, n);
         Arrays.fill(ws.grad, 0, n, 0.0);
         ws.pending = 0;
@@ -211,10 +229,10 @@ public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss perm
         double value = 0;
         for (int k = 0; k < n; k++) {
             exponentials(ws, n, k, ws.e);
-            value += row(ws, n, k, ws.tgt[k], hessian);
+            value += row(ws, n, k, ws.tgt[k], hessian, gaussNewton);
             addGradient(ws, n, k, ws.u, ws.grad);
             if (!hessian) continue;
-            addRowCurvature(ws, n, k, ws.t, ws.u, ws.hd);
+            addRowCurvature(ws, n, k, ws.t, gaussNewton ? ws.zero : ws.u, ws.hd);
             if (ws.extended) {
                 pair(ws, n, k, ws.wt, ws.pi);
                 Arrays.fill(ws.m2, 0, n, 0.0);
@@ -357,7 +375,7 @@ public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss perm
      * u and, when asked for, the pieces of the logit Hessian H = diag(t) + w pᵀ + p wᵀ — or, for a saturated
      * row, H = diag(t) + w̃ πᵀ + π w̃ᵀ + e* yᵀ + y e*ᵀ with π the softmax without the saturated entry *.
      */
-    private static double row(Workspace ws, int n, int k, int j0, boolean hessian) {
+    private static double row(Workspace ws, int n, int k, int j0, boolean hessian, boolean gaussNewton) {
         double sx = softmax(ws, n, k);
         int star = ws.star;
         double[] e = ws.e, p = ws.p, pa = ws.pa, ppc = ws.ppc, u = ws.u;
@@ -421,7 +439,7 @@ public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss perm
         if (hessian) {
             double[] t = ws.t, w = ws.w;
             for (int l = 0; l < n; l++) {
-                t[l] = ppc[l] + u[l];
+                t[l] = gaussNewton ? ppc[l] : ppc[l] + u[l];
                 w[l] = 0.5 * gamma * p[l] - t[l];
             }
             if (extended) {
@@ -443,7 +461,7 @@ public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss perm
         int star, pending;
         boolean extended, hasTies;
         double[] xraw, traw, xs, e, p, pa, ppc, u, t, w, wt, yv, pi, m1, m2, grad, hd;
-        double[] aux1, aux2, aux3, aux4, aux5, aux6, pre, emat, gap, powL, powR, pairA, pairB;
+        double[] aux1, aux2, aux3, aux4, aux5, aux6, zero, pre, emat, gap, powL, powR, pairA, pairB;
         int[] order, inv, perm, tgt, itmp, lo, hi;
 
         void ensure(int size) {
@@ -455,7 +473,7 @@ public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss perm
             w = new double[n]; wt = new double[n]; yv = new double[n]; pi = new double[n]; m1 = new double[n];
             m2 = new double[n]; grad = new double[n]; hd = new double[n * n];
             aux1 = new double[n]; aux2 = new double[n]; aux3 = new double[n]; aux4 = new double[n];
-            aux5 = new double[n]; aux6 = new double[n];
+            aux5 = new double[n]; aux6 = new double[n]; zero = new double[n];
             pairA = new double[PAIR_BLOCK * n]; pairB = new double[PAIR_BLOCK * n];
             pre = new double[n + 1];
             order = new int[n]; inv = new int[n]; perm = new int[n]; tgt = new int[n]; itmp = new int[n];
