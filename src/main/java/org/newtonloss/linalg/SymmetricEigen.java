@@ -97,7 +97,16 @@ public final class SymmetricEigen {
                 continue;
             }
             double alpha = x0 > 0 ? -norm : norm; // v = x − αe₁ without cancellation
-            z[o + (k + 1) * m + k] = x0 - alpha;   // v stored in place of x (column k, rows k+1..)
+            // v is stored scaled by 1/max|x| in place of x (column k, rows k+1..): H = I − βvvᵀ does not depend
+            // on v's scale, and unscaled a column of entries near 1e-246 would make vᵀv underflow to 0.
+            double inv = 1 / big;
+            if (Double.isInfinite(inv)) { // big is subnormal: divide instead of multiplying by an infinite inverse
+                for (int i = k + 1; i < m; i++) z[o + i * m + k] /= big;
+                z[o + (k + 1) * m + k] = (x0 - alpha) / big;
+            } else {
+                for (int i = k + 1; i < m; i++) z[o + i * m + k] *= inv;
+                z[o + (k + 1) * m + k] = (x0 - alpha) * inv;
+            }
             double vv = 0;
             for (int i = k + 1; i < m; i++) vv += z[o + i * m + k] * z[o + i * m + k];
             double beta = 2 / vv;

@@ -74,6 +74,12 @@ final class DampedSystem {
 
     /** Eigenvalues within this many eps·‖C‖_F of a safeguard's threshold are rounding, not curvature. */
     static final double ROUNDING = 64 * Math.ulp(1.0);
+    /**
+     * ... or within this fraction of λ: keeping such an eigenvalue changes the solved system's eigenvalue by less
+     * than 1e-9 relative. (A saturated Gauss-Newton matrix made only of ±1e-17 cancellation residue has
+     * eigenvalues of −4e-17, "negative" relative to its own tiny norm, but no curvature at all.)
+     */
+    static final double RELATIVE_TO_LAMBDA = 1e-9;
 
     /** Cholesky of C + shift·I into {@code factor}; true when it succeeded. */
     private boolean choleskyWithShift(double shift) {
@@ -100,7 +106,7 @@ final class DampedSystem {
     }
 
     /**
-     * Spectral or clip. Eigenvalues within tol = min(64·eps·‖C‖_F, λ/2) of the threshold are rounding: they are
+     * Spectral or clip. Eigenvalues within tol = min(max(64·eps·‖C‖_F, 1e-9·λ), λ/2) of the threshold are rounding: they are
      * left as they are (and not counted), so the solved eigenvalues stay ≥ λ/2. That makes a shortcut exact: when
      * C + tol·I has a Cholesky factor, every μ ≥ −tol, nothing would change, and the system is C + λI itself —
      * two Cholesky factorisations instead of an eigendecomposition for every PSD curvature.
@@ -108,7 +114,7 @@ final class DampedSystem {
     private void spectral(Safeguard safeguard, double lambda) {
         double norm2 = 0;
         for (int k = 0; k < m * m; k++) norm2 += sym[k] * sym[k];
-        double tol = Math.min(ROUNDING * Math.sqrt(norm2), lambda / 2);
+        double tol = Math.min(Math.max(ROUNDING * Math.sqrt(norm2), RELATIVE_TO_LAMBDA * lambda), lambda / 2);
         if (choleskyWithShift(tol) && choleskyWithShift(lambda)) {
             eigen = false;
             return;

@@ -229,15 +229,24 @@ public final class NewtonEngine {
         }
         double maxRatio = 0;
         for (int i = 0; i < batch; i++) {
-            double gn = 0, sn = 0;
-            for (int k = i * m; k < i * m + m; k++) {
-                gn += grad[k] * grad[k];
-                sn += step[k] * step[k];
-            }
-            if (gn > 0) maxRatio = Math.max(maxRatio, Math.sqrt(sn / gn));
+            double gn = norm(grad, i * m, m);
+            if (gn > 0) maxRatio = Math.max(maxRatio, norm(step, i * m, m) / gn);
         }
         return new NewtonStats(systems, escalated, maxEscalation, fallbacks, modifiedSystems, eigenvaluesModified,
                 min, maxRatio);
+    }
+
+    /** Euclidean norm of a[off .. off+len), scaled so that huge or tiny entries neither overflow nor vanish. */
+    private static double norm(double[] a, int off, int len) {
+        double big = 0;
+        for (int k = off; k < off + len; k++) big = Math.max(big, Math.abs(a[k]));
+        if (big == 0 || !Double.isFinite(big)) return big;
+        double sum = 0;
+        for (int k = off; k < off + len; k++) {
+            double t = a[k] / big;
+            sum += t * t;
+        }
+        return big * Math.sqrt(sum);
     }
 
     private static void check(NewtonOptions options, double[] y, double[] grad, double[] curvature, int batch,

@@ -112,6 +112,7 @@ public final class GridShortestPath {
             int[] pos = position;
             double[] d = dist;
             Arrays.fill(pos, 0, n, -1);
+            Arrays.fill(d, 0, n, Double.POSITIVE_INFINITY);
             size = 0;
             int target = n - 1;
             d[0] = costs[offset];
@@ -122,21 +123,21 @@ public final class GridShortestPath {
                 pos[v] = -2;
                 if (v == target) break;
                 double dv = d[v];
+                // A settled u has d[u] <= dv and costs are >= 0, so du < d[u] already excludes it; unqueued cells
+                // hold +inf. One data-dependent branch per neighbour instead of three.
                 for (int k = v * 8, end = k + 8; k < end; k++) {
                     int u = nb[k];
                     if (u < 0) continue;
-                    int pu = pos[u];
-                    if (pu == -2) continue;
                     double du = dv + costs[offset + u];
-                    if (pu == -1) {
+                    if (du < d[u]) {
                         d[u] = du;
                         pred[u] = v;
-                        push(u, du);
-                    } else if (du < d[u]) {
-                        d[u] = du;
-                        pred[u] = v;
-                        heapKey[pu] = du;
-                        siftUp(pu);
+                        int pu = pos[u];
+                        if (pu < 0) push(u, du);
+                        else {
+                            heapKey[pu] = du;
+                            siftUp(pu);
+                        }
                     }
                 }
             }

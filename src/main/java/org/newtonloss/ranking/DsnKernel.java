@@ -306,6 +306,37 @@ final class DsnKernel {
         return value;
     }
 
+    /**
+     * Loss, gradient and generalised Gauss-Newton matrix {@code Jᵀ W J} (J = ∂P/∂x from the forward tangents, W the
+     * diagonal BCE curvature ∂²ℓ/∂P², exact as in {@link Bce}) into gn[gnOff..] (row-major). PSD by construction.
+     */
+    double evaluateGaussNewton(double[] x, int off, double[] grad, int gOff, double[] gn, int gnOff) {
+        forwardTangents(x, off);
+        double value = lossAndSeed(false);
+        reverse();
+        System.arraycopy(ybar, 0, grad, gOff, n);
+        final int nn = n;
+        double inv = 1.0 / ((double) nn * nn);
+        java.util.Arrays.fill(gn, gnOff, gnOff + nn * nn, 0.0);
+        for (int w = 0; w < nn; w++) {
+            for (int r = 0; r < nn; r++) {
+                int e = w * nn + r;
+                double h = Bce.d2(col[e], rank[r] == w) * inv;
+                if (h == 0) continue;
+                double[] jt = dcol[e];
+                for (int s2 = 0; s2 < nn; s2++) {
+                    double hs = h * jt[s2];
+                    if (hs == 0) continue;
+                    int row = gnOff + s2 * nn;
+                    for (int t = s2; t < nn; t++) gn[row + t] += hs * jt[t];
+                }
+            }
+        }
+        for (int s2 = 0; s2 < nn; s2++)
+            for (int t = 0; t < s2; t++) gn[gnOff + s2 * nn + t] = gn[gnOff + t * nn + s2];
+        return value;
+    }
+
     /** P (row-major, P[i][j] = weight of input i at ascending rank j) of x[off..] into p[pOff..]. */
     void permutationMatrix(double[] x, int off, double[] p, int pOff) {
         forward(x, off);

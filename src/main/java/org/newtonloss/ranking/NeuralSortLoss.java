@@ -36,6 +36,7 @@ public final class NeuralSortLoss extends SoftPermutationLoss {
         return new NeuralSortLoss(tau);
     }
 
+    /** The temperature τ. */
     public double tau() { return tau; }
 
     @Override String family() { return "neuralsort"; }

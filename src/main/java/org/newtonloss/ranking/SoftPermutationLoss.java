@@ -38,7 +38,8 @@ public abstract sealed class SoftPermutationLoss implements GaussNewtonLoss perm
     /** Outer products buffered per pass over the Hessian. */
     private static final int PAIR_BLOCK = 4;
 
-    private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
+    /** One scratch per thread, shared by all instances (evaluations never nest), grown to the largest n seen. */
+    private static final ThreadLocal<Workspace> WORKSPACES = ThreadLocal.withInitial(Workspace::new);
     /** Only stores this loss: its parameters are read on first use, after construction. */
     private final SoftPermutationGaussNewton gaussNewtonForm = new SoftPermutationGaussNewton(this);
 
@@ -96,7 +97,7 @@ public abstract sealed class SoftPermutationLoss implements GaussNewtonLoss perm
         checkDimension(m);
         int n = m;
         int o = sample * n;
-        Workspace ws = workspaces.get();
+        Workspace ws = WORKSPACES.get();
         ws.ensure(n);
         for (int i = 0; i < n; i++) {
             ws.xraw[i] = y[o + i];
@@ -128,7 +129,7 @@ public abstract sealed class SoftPermutationLoss implements GaussNewtonLoss perm
         checkDimension(m);
         int n = m;
         int o = sample * n;
-        Workspace ws = workspaces.get();
+        Workspace ws = WORKSPACES.get();
         ws.ensure(n);
         for (int i = 0; i < n; i++) {
             ws.xraw[i] = y[o + i];
@@ -171,7 +172,7 @@ public abstract sealed class SoftPermutationLoss implements GaussNewtonLoss perm
     public void permutationMatrix(double[] x, int off, int n, double[] p) {
         checkDimension(n);
         if (p.length < n * n) throw new IllegalArgumentException("p must hold n*n = " + n * n + " values, got " + p.length);
-        Workspace ws = workspaces.get();
+        Workspace ws = WORKSPACES.get();
         ws.ensure(n);
         for (int i = 0; i < n; i++) {
             double v = x[off + i];

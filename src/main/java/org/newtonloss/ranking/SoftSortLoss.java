@@ -48,8 +48,10 @@ public final class SoftSortLoss extends SoftPermutationLoss {
         return new SoftSortLoss(tau, power);
     }
 
+    /** The temperature τ. */
     public double tau() { return tau; }
 
+    /** The exponent p of the distance (1 or 2). */
     public int power() { return power; }
 
     @Override String family() { return "softsort"; }

@@ -157,7 +157,9 @@ class EvalNewtonRoundTripTest {
                 new NewtonCase("dsn:network=odd_even,sigmoid=logistic,steepness=10", "hessian", "escalate", 0.1),
                 new NewtonCase("dsn:network=odd_even,sigmoid=logistic,steepness=10", "hessian", "spectral", 0.1),
                 new NewtonCase("neuralsort:tau=1", "hessian", "clip", 0.5),
-                new NewtonCase("softsort:tau=0.1", "fisher", "escalate", 1));
+                new NewtonCase("softsort:tau=0.1", "fisher", "escalate", 1),
+                new NewtonCase("neuralsort:tau=1", "gauss-newton", "escalate", 0.1),
+                new NewtonCase("softsort:tau=0.1,power=2", "gauss-newton", "spectral", 0.5));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -182,7 +184,13 @@ class EvalNewtonRoundTripTest {
         AlgorithmicLoss loss = Losses.parse(c.spec());
         NewtonOptions options = new NewtonOptions(Curvature.parse(c.curvature()), Safeguard.parse(c.safeguard()), c.lambda());
         Evaluation ev = Batches.evaluate(loss, yt[0], yt[1], batch, m, true);
-        NewtonResult expected = new NewtonEngine().step(options, yt[0], ev.grad(), ev.hess(), batch, m);
+        double[] curvature = ev.hess();
+        if (options.curvature() == Curvature.GAUSS_NEWTON) {
+            curvature = Batches.evaluateGaussNewton(loss, yt[0], yt[1], batch, m).hess();
+            assertEquals(java.util.Arrays.toString(curvature), java.util.Arrays.toString(flat(o.get("gauss_newton"))));
+        }
+        assertEquals(java.util.Arrays.toString(ev.hess()), java.util.Arrays.toString(flat(o.get("hessian"))));
+        NewtonResult expected = new NewtonEngine().step(options, yt[0], ev.grad(), curvature, batch, m);
         assertEquals(java.util.Arrays.toString(expected.step()), java.util.Arrays.toString(flat(o.get("step"))));
         assertEquals(java.util.Arrays.toString(expected.z()), java.util.Arrays.toString(flat(o.get("z"))));
         assertEquals(java.util.Arrays.toString(expected.lambda()), java.util.Arrays.toString(flat(o.get("lambda"))));

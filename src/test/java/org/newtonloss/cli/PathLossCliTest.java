@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -46,5 +47,16 @@ class PathLossCliTest {
             assertEquals(1, r.errLines().length, r.toString());
             assertTrue(r.err().startsWith("newtonloss: error:"), r.toString());
         }
+    }
+
+    @Test
+    void dataPathsThroughTheLauncherEntryPoint(@TempDir Path dir) {
+        CliRunner ok = CliRunner.run("data", "paths", "--out", dir.toString(), "--train", "2", "--val", "1", "--test", "1");
+        assertEquals(0, ok.exit(), ok.toString());
+        for (String f : new String[] {"train_maps.npy", "val_shortest_paths.npy", "test_vertex_weights.npy", "preview.png"})
+            assertTrue(Files.exists(dir.resolve(f)), f);
+        CliRunner bad = CliRunner.run("data", "paths", "--out", dir.toString(), "--size", "1");
+        assertEquals(2, bad.exit(), bad.toString());
+        assertEquals(1, bad.errLines().length, bad.toString());
     }
 }

@@ -95,6 +95,34 @@ class SymmetricEigenTest {
         }
     }
 
+    /** Extreme magnitudes: the result must be the scaled result of the unscaled matrix (no under/overflow). */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(doubles = {1e-300, 1e-250, 1e-160, 1e-88, 1e150, 1e250})
+    void scaledMatricesGiveScaledEigenvalues(double scale) {
+        int m = 8;
+        Random rnd = new Random(8);
+        double[] base = RandomMatrices.symmetric(rnd, m);
+        double[] w0 = new double[m];
+        SymmetricEigen.decompose(base, 1, m, w0, new double[m * m]);
+        double[] scaled = base.clone();
+        for (int k = 0; k < scaled.length; k++) scaled[k] *= scale;
+        double[] w = new double[m];
+        double[] v = new double[m * m];
+        SymmetricEigen.decompose(scaled, 1, m, w, v);
+        SpectralOperator op = new SpectralOperator();
+        op.decompose(scaled, 0, m);
+        double[] fromOperator = new double[m];
+        for (int k = 0; k < m; k++) fromOperator[k] = op.eigenvalue(k) / scale;
+        Arrays.sort(fromOperator);
+        double norm = RandomMatrices.frobenius(base, 0, m * m);
+        for (int k = 0; k < m; k++) {
+            double tol = 10 * m * EPS * norm;
+            assertTrue(Math.abs(w[k] / scale - w0[k]) <= tol, "eigenvalue " + k + ": " + w[k] / scale + " vs " + w0[k]);
+            assertTrue(Math.abs(fromOperator[k] - w0[k]) <= tol, "operator eigenvalue " + k);
+        }
+        for (double x : v) assertTrue(Double.isFinite(x));
+    }
+
     @Test
     void asymmetricInputIsSymmetrised() {
         double[] a = {2, 1, 3, 2}; // (A + Aᵀ)/2 = [[2, 2], [2, 2]]: eigenvalues 0 and 4
