@@ -4,9 +4,10 @@ import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Gauss-Newton form of a {@link DiffSortLoss}: the relaxed permutation matrix and its Jacobian by forward-mode
- * differentiation through the sorting network (P and the wire values carried with n tangent lanes, one per input
- * direction), then C = Σ_e w_e w_eᵀ by {@link BceGaussNewton}. Value and gradient are the loss's own (reverse sweep).
+ * Gauss-Newton form of a {@link DiffSortLoss}: the relaxed permutation matrix and its explicit Jacobian by
+ * forward-mode differentiation through the sorting network (P and the wire values carried with n tangent lanes, one
+ * per input direction). {@link #evaluate} is the loss's own {@link DiffSortLoss#evaluateGaussNewton} (the same
+ * forward tangents inside its kernel, C = Σ_e f''_e ∇P_e ∇P_eᵀ / n²), which the tests check against this J.
  *
  * <p>A comparator on wires (a, b) with d = y_b − y_a and α = F(β d) maps the wire values to
  * {@code y_min = α y_a + (1−α) y_b = y_b − α d}, {@code y_max = y_a + α d} and the columns of P likewise
@@ -14,8 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code ċ_min = ċ_b − α Ḋ − α̇ D} and {@code ċ_max = ċ_a + α Ḋ + α̇ D} (same for y). Only α' is needed: unlike the
  * Hessian, C has no second derivatives of the comparators.
  *
- * <p>Cost per sample with K comparators: O(K·n²) for the tangents plus n⁴/2 multiply-adds for C (and the loss's
- * O(K·n) value and gradient); no tape.
+ * <p>Cost of {@link #jacobian} with K comparators: O(K·n²); no tape.
  */
 public final class DsnGaussNewton implements RankingGaussNewton {
     private final DiffSortLoss loss;
@@ -31,9 +31,9 @@ public final class DsnGaussNewton implements RankingGaussNewton {
     @Override
     public void jacobian(double[] x, int off, int n, double[] p, double[] jac) {
         loss.checkDimension(n);
-        BceGaussNewton.checkLength("x", x, (long) off + n);
-        BceGaussNewton.checkLength("p", p, (long) n * n);
-        BceGaussNewton.checkLength("jac", jac, (long) n * n * n);
+        ArrayLengths.check("x", x, (long) off + n);
+        ArrayLengths.check("p", p, (long) n * n);
+        ArrayLengths.check("jac", jac, (long) n * n * n);
         checkScores(x, off, n, 0);
         Work w = work(n);
         forward(w, x, off);
@@ -50,19 +50,11 @@ public final class DsnGaussNewton implements RankingGaussNewton {
     public double evaluate(int sample, int m, double[] y, double[] target, double[] grad, double[] gaussNewton) {
         loss.checkDimension(m);
         int n = m, off = sample * n;
-        BceGaussNewton.checkLength("y", y, (long) off + n);
-        BceGaussNewton.checkLength("target", target, (long) off + n);
-        BceGaussNewton.checkLength("grad", grad, (long) off + n);
-        BceGaussNewton.checkLength("gaussNewton", gaussNewton, (long) sample * n * n + (long) n * n);
-        double value = loss.evaluate(sample, m, y, target, grad, null); // validates; value and gradient as the loss's
-        Work w = work(n);
-        Ranks.stableAscendingRanksNoAlloc(target, off, n, w.rank);
-        forward(w, y, off);
-        for (int wire = 0; wire < n; wire++)
-            for (int r = 0; r < n; r++) w.target[wire * n + r] = w.rank[r] == wire;
-        BceGaussNewton.curvature(n, n * n, w.col, w.target, w.dcol, 1.0 / ((double) n * n), gaussNewton,
-                sample * n * n, w.scratch);
-        return value;
+        ArrayLengths.check("y", y, (long) off + n);
+        ArrayLengths.check("target", target, (long) off + n);
+        ArrayLengths.check("grad", grad, (long) off + n);
+        ArrayLengths.check("gaussNewton", gaussNewton, (long) sample * n * n + (long) n * n);
+        return loss.evaluateGaussNewton(sample, m, y, target, grad, gaussNewton);
     }
 
     /** Runs the relaxed network with tangents; leaves P by columns in w.col and ∂P/∂x in w.dcol. */
@@ -146,10 +138,8 @@ public final class DsnGaussNewton implements RankingGaussNewton {
     private static final class Work {
         final int n;
         final int[][] net;
-        final double[] col, dcol, y, dy, adot, scratch;
+        final double[] col, dcol, y, dy, adot;
         final double[] sig = new double[3];
-        final boolean[] target;
-        final int[] rank;
 
         Work(int n, int[][] net) {
             this.n = n;
@@ -159,9 +149,6 @@ public final class DsnGaussNewton implements RankingGaussNewton {
             y = new double[n];
             dy = new double[n * n];
             adot = new double[n];
-            scratch = new double[n];
-            target = new boolean[n * n];
-            rank = new int[n];
         }
     }
 

@@ -48,9 +48,9 @@ public final class SoftPermutationGaussNewton implements RankingGaussNewton {
     @Override
     public void jacobian(double[] x, int off, int n, double[] p, double[] jac) {
         loss.checkDimension(n);
-        BceGaussNewton.checkLength("x", x, (long) off + n);
-        BceGaussNewton.checkLength("p", p, (long) n * n);
-        BceGaussNewton.checkLength("jac", jac, (long) n * n * n);
+        ArrayLengths.check("x", x, (long) off + n);
+        ArrayLengths.check("p", p, (long) n * n);
+        ArrayLengths.check("jac", jac, (long) n * n * n);
         Work w = works.get();
         w.ensure(n);
         System.arraycopy(x, off, w.xraw, 0, n);
@@ -78,10 +78,10 @@ public final class SoftPermutationGaussNewton implements RankingGaussNewton {
     public double evaluate(int sample, int m, double[] y, double[] target, double[] grad, double[] gaussNewton) {
         loss.checkDimension(m);
         int n = m, off = sample * n;
-        BceGaussNewton.checkLength("y", y, (long) off + n);
-        BceGaussNewton.checkLength("target", target, (long) off + n);
-        BceGaussNewton.checkLength("grad", grad, (long) off + n);
-        BceGaussNewton.checkLength("gaussNewton", gaussNewton, (long) sample * n * n + (long) n * n);
+        ArrayLengths.check("y", y, (long) off + n);
+        ArrayLengths.check("target", target, (long) off + n);
+        ArrayLengths.check("grad", grad, (long) off + n);
+        ArrayLengths.check("gaussNewton", gaussNewton, (long) sample * n * n + (long) n * n);
         double value = loss.evaluate(sample, m, y, target, grad, null); // validates; value and gradient as the loss's
         Work w = works.get();
         w.ensure(n);
