@@ -67,10 +67,7 @@ final class BenchCommand implements Callable<Integer> {
         if (repeats < 1 || repeats > 1000) throw new IllegalArgumentException("--repeats must be in 1..1000, got " + repeats);
         int m = kind.valuesPerSample(n);
         lossFn.checkDimension(m);
-        long hessianValues = (long) batch * m * m;
-        if (hessianValues > Integer.MAX_VALUE - 16)
-            throw new IllegalArgumentException("--batch " + batch + " with m = " + m + " needs " + hessianValues
-                    + " Hessian entries, more than one Java array holds");
+        LossInput.checkHessianSize(batch, m);
         Precision precision = backendOptions.precision(Precision.FLOAT);
         var options = newton.options();
         LossBackend backend = backendOptions.select(lossFn, precision);
@@ -125,6 +122,7 @@ final class BenchCommand implements Callable<Integer> {
                     .object("samples_per_second", medians)
                     .number("seconds", seconds).integer("repeats", repeats).integer("seed", seed)
                     .object("rounds_samples_per_second", rounds)
+                    .number("load_average", Math.max(0, java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()))
                     .string("version", Main.version()).string("java", System.getProperty("java.version"))
                     .string("timestamp", Instant.now().toString());
             out.commit();

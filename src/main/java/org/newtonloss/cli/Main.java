@@ -23,7 +23,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "newtonloss", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Newton losses for algorithmic losses: evaluate relaxed sorting and path losses with exact "
                 + "gradients and Hessians, take regularised Newton steps, and benchmark them.",
-        subcommands = {InfoCommand.class, EvalCommand.class, NewtonCommand.class, BenchCommand.class, IsolateCommand.class, SyntheticCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, EvalCommand.class, NewtonCommand.class, BenchCommand.class, IsolateCommand.class, SyntheticCommand.class, TrainCommand.class, DataCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Success. */
     public static final int EXIT_OK = 0;
@@ -71,6 +71,10 @@ public final class Main implements Runnable {
         });
         try {
             return cl.execute(args);
+        } catch (Throwable t) { // errors picocli lets through (OutOfMemoryError, StackOverflowError): still one line
+            e.println("newtonloss: error: " + describe(t));
+            if (debug) t.printStackTrace(e);
+            return EXIT_FAILURE;
         } finally {
             o.flush();
             e.flush();
@@ -79,7 +83,9 @@ public final class Main implements Runnable {
 
     /** Without a command: usage error. */
     @Override public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: one of info, eval, newton, bench");
+        java.util.List<String> commands = new java.util.ArrayList<>(spec.subcommands().keySet());
+        commands.remove("help");
+        throw new ParameterException(spec.commandLine(), "missing command: one of " + String.join(", ", commands));
     }
 
     /** picocli's message, except that an unknown word where a command belongs is called an unknown command. */
@@ -98,6 +104,9 @@ public final class Main implements Runnable {
         if (t instanceof IllegalArgumentException) return firstLine(t.getMessage());
         if (t instanceof UncheckedIOException u && u.getCause() != null) t = u.getCause();
         if (t instanceof java.io.IOException) return "I/O error: " + firstLine(t.getMessage());
+        if (t instanceof OutOfMemoryError)
+            return "out of memory (" + firstLine(t.getMessage()) + "): use a smaller batch or more heap, e.g. "
+                    + "NEWTONLOSS_JAVA_OPTS=-Xmx16g";
         String m = t.getMessage();
         return t.getClass().getSimpleName() + (m == null ? "" : ": " + firstLine(m))
                 + " (rerun with --verbose for the stack trace)";

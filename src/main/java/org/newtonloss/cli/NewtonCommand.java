@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -46,6 +47,10 @@ final class NewtonCommand implements Callable<Integer> {
     @Mixin BackendOptions backendOptions;
 
     @Override public Integer call() throws IOException {
+        // DESIGN.md's newton synopsis requires --curvature and --lambda (bench has defaults for them).
+        for (String required : new String[] {"--curvature", "--lambda"})
+            if (!spec.commandLine().getParseResult().hasMatchedOption(required))
+                throw new ParameterException(spec.commandLine(), "Missing required option: '" + required + "'");
         NewtonOptions options = newton.options();
         LossInput li = LossInput.load(loss, input);
         Precision precision = backendOptions.precision(Precision.DOUBLE);
@@ -54,8 +59,11 @@ final class NewtonCommand implements Callable<Integer> {
         NewtonStats stats;
         try (OutJson out = OutJson.open(output)) {
             Metadata.write(out, li.loss(), backend, precision, b);
-            out.object("options", Map.of("curvature", options.curvature().cliName(),
-                    "safeguard", options.safeguard().cliName(), "lambda", options.lambda()));
+            Map<String, Object> requested = new LinkedHashMap<>();
+            requested.put("curvature", options.curvature().cliName());
+            requested.put("safeguard", options.safeguard().cliName());
+            requested.put("lambda", options.lambda());
+            out.object("options", requested);
             if (precision == Precision.DOUBLE) {
                 NewtonOutcome r = backend.newton(li.loss(), options, b.inputs(), b.targets(), b.batch(), b.m());
                 double[] hess = options.curvature() == Curvature.HESSIAN || options.curvature() == Curvature.HESSIAN_MEAN

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 /** {@code --curvature}, {@code --safeguard} and {@code --lambda}, shared by newton and bench. */
 final class NewtonOptionsMixin {
     @Option(names = "--curvature", paramLabel = "C", defaultValue = "hessian",
-            description = "hessian, hessian-mean, fisher or gauss-newton. Default: ${DEFAULT-VALUE}.")
+            description = "hessian, hessian-mean, fisher or gauss-newton (required by newton; bench default: ${DEFAULT-VALUE}).")
     String curvature;
 
     @Option(names = "--safeguard", paramLabel = "S", defaultValue = "escalate",
@@ -16,7 +16,7 @@ final class NewtonOptionsMixin {
     String safeguard;
 
     @Option(names = "--lambda", paramLabel = "L", defaultValue = "1",
-            description = "The damping lambda > 0 of (C + lambda*I). Default: ${DEFAULT-VALUE}.")
+            description = "The damping lambda > 0 of (C + lambda*I) (required by newton; bench default: ${DEFAULT-VALUE}).")
     double lambda;
 
     /** The options; every bad value is an IllegalArgumentException naming the option. */

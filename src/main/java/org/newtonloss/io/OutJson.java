@@ -67,8 +67,9 @@ public final class OutJson implements AutoCloseable {
 
     /** {@code key: [N]}. */
     public OutJson vector(String key, Numbers a) throws IOException {
+        requireFinite(key, a);
         g.writeArrayFieldStart(key);
-        for (int i = 0; i < a.length(); i++) writeChecked(a, i, key, "[" + i + "]");
+        for (int i = 0; i < a.length(); i++) a.write(g, i);
         g.writeEndArray();
         return this;
     }
@@ -83,10 +84,11 @@ public final class OutJson implements AutoCloseable {
     /** {@code key: [rows][cols]} from row-major {@code a}. */
     public OutJson matrix(String key, Numbers a, int rows, int cols) throws IOException {
         checkSize(key, a, (long) rows * cols);
+        requireFinite(key, a, cols);
         g.writeArrayFieldStart(key);
         for (int i = 0; i < rows; i++) {
             g.writeStartArray();
-            for (int k = 0; k < cols; k++) writeChecked(a, i * cols + k, key, "[" + i + "][" + k + "]");
+            for (int k = 0; k < cols; k++) a.write(g, i * cols + k);
             g.writeEndArray();
         }
         g.writeEndArray();
@@ -96,13 +98,14 @@ public final class OutJson implements AutoCloseable {
     /** {@code key: [N][m][m]} from sample-major row-major {@code a}. */
     public OutJson matrices(String key, Numbers a, int batch, int m) throws IOException {
         checkSize(key, a, (long) batch * m * m);
+        requireFinite(key, a, m, m);
         g.writeArrayFieldStart(key);
         for (int i = 0; i < batch; i++) {
             g.writeStartArray();
             for (int r = 0; r < m; r++) {
                 g.writeStartArray();
                 int base = (i * m + r) * m;
-                for (int c = 0; c < m; c++) writeChecked(a, base + c, key, "[" + i + "][" + r + "][" + c + "]");
+                for (int c = 0; c < m; c++) a.write(g, base + c);
                 g.writeEndArray();
             }
             g.writeEndArray();
@@ -133,10 +136,23 @@ public final class OutJson implements AutoCloseable {
         }
     }
 
-    private void writeChecked(Numbers a, int index, String key, String position) throws IOException {
-        double v = a.get(index);
-        if (!Double.isFinite(v)) throw new IllegalStateException("refusing to write non-finite " + key + position + " = " + v);
-        a.write(g, index);
+    /**
+     * Refuses a non-finite entry before anything of {@code key} is written; the message gives its position in
+     * the nested shape whose innermost sizes are {@code inner} (e.g. {@code gradient[3][1]}; none for a vector).
+     */
+    private static void requireFinite(String key, Numbers a, int... inner) {
+        for (int k = 0; k < a.length(); k++) {
+            double v = a.get(k);
+            if (Double.isFinite(v)) continue;
+            StringBuilder pos = new StringBuilder();
+            int rest = k;
+            for (int d = inner.length - 1; d >= 0; d--) {
+                pos.insert(0, "[" + rest % inner[d] + "]");
+                rest /= inner[d];
+            }
+            pos.insert(0, "[" + rest + "]");
+            throw new IllegalStateException("refusing to write non-finite " + key + pos + " = " + v);
+        }
     }
 
     private void checkFinite(String key, double v) {

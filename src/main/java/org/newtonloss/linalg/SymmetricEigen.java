@@ -1,6 +1,5 @@
 package org.newtonloss.linalg;
 
-import org.newtonloss.loss.Batches;
 
 /**
  * Eigendecomposition {@code A = V Λ Vᵀ} of a batch of small real symmetric matrices: Householder reduction to
@@ -37,7 +36,7 @@ public final class SymmetricEigen {
         Shapes.checkLength("values", values.length, batch, m);
         Shapes.checkLength("vectors", vectors.length, batch, m * m);
         ThreadLocal<double[]> work = ThreadLocal.withInitial(() -> new double[workSize(m)]);
-        Batches.forEachSample(batch, 4 * m * m, s ->
+        SystemLoop.forEach(batch, m, 12 * SystemLoop.choleskyFlops(m) + 64L * m * m, s ->
                 decompose(a, s * m * m, m, values, s * m, vectors, s * m * m, work.get()));
     }
 
@@ -51,21 +50,26 @@ public final class SymmetricEigen {
     public static void decompose(double[] a, int aOff, int m, double[] values, int wOff, double[] vectors, int vOff,
                                  double[] work) {
         double[] z = vectors;
+        loadSymmetric(a, aOff, m, z, vOff);
+        // work: [0, m) subdiagonal e, [m, 2m) Householder β per column, [2m, 3m) the vector p / w
+        tridiagonalize(z, vOff, m, values, wOff, work);
+        accumulate(z, vOff, m, work);
+        ql(values, wOff, work, z, vOff, m, null);
+        sortAscending(values, wOff, z, vOff, m);
+    }
+
+    /** Copies (A + Aᵀ)/2 into z; throws naming the entry if A holds a NaN or ∞. */
+    static void loadSymmetric(double[] a, int aOff, int m, double[] z, int zOff) {
         for (int i = 0; i < m; i++) {
             for (int j = 0; j <= i; j++) {
                 double x = 0.5 * (a[aOff + i * m + j] + a[aOff + j * m + i]);
                 if (!Double.isFinite(x))
                     throw new IllegalArgumentException("matrix entry (" + i + "," + j + ") must be finite, got "
                             + a[aOff + i * m + j] + " / " + a[aOff + j * m + i]);
-                z[vOff + i * m + j] = x;
-                z[vOff + j * m + i] = x;
+                z[zOff + i * m + j] = x;
+                z[zOff + j * m + i] = x;
             }
         }
-        // work: [0, m) subdiagonal e, [m, 2m) Householder β per column, [2m, 3m) the vector p / w
-        tridiagonalize(z, vOff, m, values, wOff, work);
-        accumulate(z, vOff, m, work);
-        ql(values, wOff, work, z, vOff, m);
-        sortAscending(values, wOff, z, vOff, m);
     }
 
     /**
@@ -74,7 +78,7 @@ public final class SymmetricEigen {
      * {@code d}, the subdiagonal in {@code work[0..m-1)} (e[i] = T[i+1][i]), v_k in column k of z at rows
      * k+1 … m−1 and β_k in work[m+k].
      */
-    private static void tridiagonalize(double[] z, int o, int m, double[] d, int dOff, double[] work) {
+    static void tridiagonalize(double[] z, int o, int m, double[] d, int dOff, double[] work) {
         int bOff = m, pOff = 2 * m;
         for (int k = 0; k < m - 2; k++) {
             double big = 0;
@@ -93,7 +97,16 @@ public final class SymmetricEigen {
                 continue;
             }
             double alpha = x0 > 0 ? -norm : norm; // v = x − αe₁ without cancellation
-            z[o + (k + 1) * m + k] = x0 - alpha;   // v stored in place of x (column k, rows k+1..)
+            // v is stored scaled by 1/max|x| in place of x (column k, rows k+1..): H = I − βvvᵀ does not depend
+            // on v's scale, and unscaled a column of entries near 1e-246 would make vᵀv underflow to 0.
+            double inv = 1 / big;
+            if (Double.isInfinite(inv)) { // big is subnormal: divide instead of multiplying by an infinite inverse
+                for (int i = k + 1; i < m; i++) z[o + i * m + k] /= big;
+                z[o + (k + 1) * m + k] = (x0 - alpha) / big;
+            } else {
+                for (int i = k + 1; i < m; i++) z[o + i * m + k] *= inv;
+                z[o + (k + 1) * m + k] = (x0 - alpha) * inv;
+            }
             double vv = 0;
             for (int i = k + 1; i < m; i++) vv += z[o + i * m + k] * z[o + i * m + k];
             double beta = 2 / vv;
@@ -157,18 +170,23 @@ public final class SymmetricEigen {
     }
 
     /**
-     * Implicit QL with shifts on the tridiagonal (d, e), e[i] coupling i and i+1, rotating the columns of z.
-     * Each eigenvalue is split off when |e[j]| ≤ eps·(|d[j]| + |d[j+1]|).
+     * Implicit QL with shifts on the tridiagonal (d, e), e[i] coupling i and i+1, rotating the columns of z — or,
+     * when {@code log} is not null, recording each rotation there instead. Each eigenvalue is split off when
+     * |e[j]| ≤ eps·max(|d[j]| + |d[j+1]|, ‖T‖) (backward-stable deflation).
      */
-    private static void ql(double[] d, int dOff, double[] e, double[] z, int o, int m) {
+    static void ql(double[] d, int dOff, double[] e, double[] z, int o, int m, SpectralOperator log) {
         final double eps = Math.ulp(1.0);
+        // Split test against ‖T‖ (as EISPACK's tql2 does), not only the two neighbouring diagonal entries: near a
+        // zero eigenvalue the local test would wait for |e| to fall below eps·|d| ≈ eps², which rounding prevents.
+        double norm = 0;
+        for (int i = 0; i < m; i++) norm = Math.max(norm, Math.abs(d[dOff + i]) + Math.abs(e[i]));
         for (int l = 0; l < m; l++) {
             int iter = 0;
             while (true) {
                 int mm = l;
                 while (mm < m - 1) {
                     double dd = Math.abs(d[dOff + mm]) + Math.abs(d[dOff + mm + 1]);
-                    if (Math.abs(e[mm]) <= eps * dd) break;
+                    if (Math.abs(e[mm]) <= eps * Math.max(dd, norm)) break;
                     mm++;
                 }
                 if (mm == l) break;
@@ -199,6 +217,10 @@ public final class SymmetricEigen {
                     p = s * r;
                     d[dOff + i + 1] = g + p;
                     g = c * r - b;
+                    if (log != null) {
+                        log.record(i, c, s);
+                        continue;
+                    }
                     for (int k = 0; k < m; k++) {
                         int row = o + k * m;
                         double zi = z[row + i];

@@ -1,7 +1,7 @@
 package org.newtonloss.newton;
 
 import org.newtonloss.linalg.BatchedCholesky;
-import org.newtonloss.linalg.SymmetricEigen;
+import org.newtonloss.linalg.SpectralOperator;
 
 /**
  * One safeguarded m×m system (C + λI) at a time: {@link #prepare} symmetrises C and factors it (Cholesky, or an
@@ -12,10 +12,8 @@ final class DampedSystem {
     private int m;
     private double[] sym = new double[0];
     private double[] factor = new double[0];
-    private double[] vectors = new double[0];
-    private double[] values = new double[0];
-    private double[] tmp = new double[0];
-    private double[] work = new double[0];
+    private double[] inverse = new double[0]; // 1/d_k for the eigenvalues d_k of the solved system
+    private final SpectralOperator spectrum = new SpectralOperator();
     private boolean eigen;
 
     /** Status code of the last prepared system (see {@link NewtonResult}). */
@@ -32,10 +30,7 @@ final class DampedSystem {
         if (sym.length < m * m) {
             sym = new double[m * m];
             factor = new double[m * m];
-            vectors = new double[m * m];
-            values = new double[m];
-            tmp = new double[m];
-            work = new double[SymmetricEigen.workSize(m)];
+            inverse = new double[m];
         }
     }
 
@@ -79,6 +74,12 @@ final class DampedSystem {
 
     /** Eigenvalues within this many eps·‖C‖_F of a safeguard's threshold are rounding, not curvature. */
     static final double ROUNDING = 64 * Math.ulp(1.0);
+    /**
+     * ... or within this fraction of λ: keeping such an eigenvalue changes the solved system's eigenvalue by less
+     * than 1e-9 relative. (A saturated Gauss-Newton matrix made only of ±1e-17 cancellation residue has
+     * eigenvalues of −4e-17, "negative" relative to its own tiny norm, but no curvature at all.)
+     */
+    static final double RELATIVE_TO_LAMBDA = 1e-9;
 
     /** Cholesky of C + shift·I into {@code factor}; true when it succeeded. */
     private boolean choleskyWithShift(double shift) {
@@ -105,7 +106,7 @@ final class DampedSystem {
     }
 
     /**
-     * Spectral or clip. Eigenvalues within tol = min(64·eps·‖C‖_F, λ/2) of the threshold are rounding: they are
+     * Spectral or clip. Eigenvalues within tol = min(max(64·eps·‖C‖_F, 1e-9·λ), λ/2) of the threshold are rounding: they are
      * left as they are (and not counted), so the solved eigenvalues stay ≥ λ/2. That makes a shortcut exact: when
      * C + tol·I has a Cholesky factor, every μ ≥ −tol, nothing would change, and the system is C + λI itself —
      * two Cholesky factorisations instead of an eigendecomposition for every PSD curvature.
@@ -113,17 +114,18 @@ final class DampedSystem {
     private void spectral(Safeguard safeguard, double lambda) {
         double norm2 = 0;
         for (int k = 0; k < m * m; k++) norm2 += sym[k] * sym[k];
-        double tol = Math.min(ROUNDING * Math.sqrt(norm2), lambda / 2);
+        double tol = Math.min(Math.max(ROUNDING * Math.sqrt(norm2), RELATIVE_TO_LAMBDA * lambda), lambda / 2);
         if (choleskyWithShift(tol) && choleskyWithShift(lambda)) {
             eigen = false;
             return;
         }
         eigen = true;
-        SymmetricEigen.decompose(sym, 0, m, values, 0, vectors, 0, work);
-        minEigenvalue = values[0];
+        spectrum.decompose(sym, 0, m);
+        double min = Double.POSITIVE_INFINITY;
         int changed = 0;
         for (int k = 0; k < m; k++) {
-            double mu = values[k];
+            double mu = spectrum.eigenvalue(k);
+            min = Math.min(min, mu);
             double d;
             if (safeguard == Safeguard.SPECTRAL) {
                 double nu = mu + lambda;
@@ -137,8 +139,9 @@ final class DampedSystem {
                 d = lambda;
                 changed++;
             }
-            values[k] = d; // from here on: the eigenvalues of the solved system
+            inverse[k] = 1 / d;
         }
+        minEigenvalue = min;
         modified = changed;
         if (changed > 0) status = NewtonResult.STATUS_MODIFIED;
     }
@@ -149,19 +152,6 @@ final class DampedSystem {
             BatchedCholesky.solve(factor, 0, m, g, gOff, out, outOff);
             return;
         }
-        // out = V diag(1/d) Vᵀ g
-        for (int k = 0; k < m; k++) tmp[k] = 0;
-        for (int i = 0; i < m; i++) {
-            double gi = g[gOff + i];
-            int row = i * m;
-            for (int k = 0; k < m; k++) tmp[k] += vectors[row + k] * gi;
-        }
-        for (int k = 0; k < m; k++) tmp[k] /= values[k];
-        for (int i = 0; i < m; i++) {
-            int row = i * m;
-            double s = 0;
-            for (int k = 0; k < m; k++) s += vectors[row + k] * tmp[k];
-            out[outOff + i] = s;
-        }
+        spectrum.apply(inverse, g, gOff, out, outOff);
     }
 }

@@ -75,64 +75,80 @@ public final class GridShortestPath {
                     + ", array length is " + length);
     }
 
-    /** Per-thread arrays: distances, predecessors and an indexed min-heap (heap position per cell). */
+    /**
+     * Per-thread arrays: distances, predecessors, the neighbour table of the current grid shape, and an indexed
+     * min-heap that keeps each entry's key next to it (fewer indirect loads than looking dist[] up).
+     */
     private static final class Workspace {
+        GridShape shape;
+        int[] neighbours = new int[0]; // 8 per cell, -1 outside the grid
         double[] dist = new double[0];
         int[] pred = new int[0];
         int[] heap = new int[0];
+        double[] heapKey = new double[0];
         int[] position = new int[0]; // -1 = never queued, -2 = settled, else index in heap
         int size;
 
         double solve(GridShape grid, double[] costs, int offset, double[] path, int pathOffset) {
-            int h = grid.rows(), w = grid.columns(), n = h * w;
-            if (dist.length < n) {
+            int n = grid.cells();
+            if (!grid.equals(shape)) {
+                shape = grid;
+                int h = grid.rows(), w = grid.columns();
+                neighbours = new int[n * 8];
+                for (int v = 0; v < n; v++) {
+                    int r = v / w, q = v % w;
+                    for (int k = 0; k < 8; k++) {
+                        int rr = r + GridShape.DROW[k], qq = q + GridShape.DCOL[k];
+                        neighbours[v * 8 + k] = rr < 0 || rr >= h || qq < 0 || qq >= w ? -1 : rr * w + qq;
+                    }
+                }
                 dist = new double[n];
                 pred = new int[n];
                 heap = new int[n];
+                heapKey = new double[n];
                 position = new int[n];
             }
-            Arrays.fill(position, 0, n, -1);
+            int[] nb = neighbours;
+            int[] pos = position;
+            double[] d = dist;
+            Arrays.fill(pos, 0, n, -1);
+            Arrays.fill(d, 0, n, Double.POSITIVE_INFINITY);
             size = 0;
             int target = n - 1;
-            dist[0] = costs[offset];
+            d[0] = costs[offset];
             pred[0] = -1;
-            push(0);
+            push(0, d[0]);
             while (size > 0) {
                 int v = pop();
-                position[v] = -2;
+                pos[v] = -2;
                 if (v == target) break;
-                int r = v / w, q = v - r * w;
-                double dv = dist[v];
-                for (int k = 0; k < 8; k++) {
-                    int rr = r + GridShape.DROW[k], qq = q + GridShape.DCOL[k];
-                    if (rr < 0 || rr >= h || qq < 0 || qq >= w) continue;
-                    int u = rr * w + qq;
-                    int pu = position[u];
-                    if (pu == -2) continue;
+                double dv = d[v];
+                // A settled u has d[u] <= dv and costs are >= 0, so du < d[u] already excludes it; unqueued cells
+                // hold +inf. One data-dependent branch per neighbour instead of three.
+                for (int k = v * 8, end = k + 8; k < end; k++) {
+                    int u = nb[k];
+                    if (u < 0) continue;
                     double du = dv + costs[offset + u];
-                    if (pu == -1) {
-                        dist[u] = du;
+                    if (du < d[u]) {
+                        d[u] = du;
                         pred[u] = v;
-                        push(u);
-                    } else if (du < dist[u]) {
-                        dist[u] = du;
-                        pred[u] = v;
-                        siftUp(pu);
+                        int pu = pos[u];
+                        if (pu < 0) push(u, du);
+                        else {
+                            heapKey[pu] = du;
+                            siftUp(pu);
+                        }
                     }
                 }
             }
             Arrays.fill(path, pathOffset, pathOffset + n, 0.0);
             for (int v = target; v >= 0; v = pred[v]) path[pathOffset + v] = 1.0;
-            return dist[target];
+            return d[target];
         }
 
-        private boolean less(int a, int b) {
-            double da = dist[a], db = dist[b];
-            return da < db || (da == db && a < b);
-        }
-
-        private void push(int v) {
+        private void push(int v, double key) {
             heap[size] = v;
+            heapKey[size] = key;
             position[v] = size;
             siftUp(size++);
         }
@@ -142,39 +158,51 @@ public final class GridShortestPath {
             int last = heap[--size];
             if (size > 0) {
                 heap[0] = last;
+                heapKey[0] = heapKey[size];
                 position[last] = 0;
                 siftDown(0);
             }
             return top;
         }
 
+        /** (key, cell) order: smaller distance first, then smaller row-major index — the documented tie rule. */
+        private static boolean before(double ka, int a, double kb, int b) { return ka < kb || (ka == kb && a < b); }
+
         private void siftUp(int i) {
             int v = heap[i];
+            double key = heapKey[i];
             while (i > 0) {
                 int parent = (i - 1) >>> 1;
                 int p = heap[parent];
-                if (!less(v, p)) break;
+                double pk = heapKey[parent];
+                if (!before(key, v, pk, p)) break;
                 heap[i] = p;
+                heapKey[i] = pk;
                 position[p] = i;
                 i = parent;
             }
             heap[i] = v;
+            heapKey[i] = key;
             position[v] = i;
         }
 
         private void siftDown(int i) {
             int v = heap[i];
+            double key = heapKey[i];
             while (true) {
                 int child = 2 * i + 1;
                 if (child >= size) break;
-                if (child + 1 < size && less(heap[child + 1], heap[child])) child++;
+                if (child + 1 < size && before(heapKey[child + 1], heap[child + 1], heapKey[child], heap[child])) child++;
                 int c = heap[child];
-                if (!less(c, v)) break;
+                double ck = heapKey[child];
+                if (!before(ck, c, key, v)) break;
                 heap[i] = c;
+                heapKey[i] = ck;
                 position[c] = i;
                 i = child;
             }
             heap[i] = v;
+            heapKey[i] = key;
             position[v] = i;
         }
     }

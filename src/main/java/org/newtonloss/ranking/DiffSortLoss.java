@@ -2,7 +2,7 @@ package org.newtonloss.ranking;
 
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
-import org.newtonloss.loss.AlgorithmicLoss;
+import org.newtonloss.loss.GaussNewtonLoss;
 import org.newtonloss.spec.Spec;
 import org.newtonloss.spec.SpecException;
 
@@ -22,7 +22,7 @@ import org.newtonloss.spec.SpecException;
  * max(p(1−p), 1e-12). The double path is exact; the float path uses torch's floor (so its derivatives stay within
  * float range) and agrees with the double path wherever no entry has p(1−p) &lt; 1e-12.
  */
-public final class DiffSortLoss implements AlgorithmicLoss {
+public final class DiffSortLoss implements GaussNewtonLoss {
     public static final SortingNetworks.Type DEFAULT_NETWORK = SortingNetworks.Type.ODD_EVEN;
     public static final Sigmoid DEFAULT_SIGMOID = Sigmoid.CAUCHY;
     public static final double DEFAULT_STEEPNESS = 10;
@@ -148,6 +148,21 @@ public final class DiffSortLoss implements AlgorithmicLoss {
         DsnKernel kern = kernel(m);
         Ranks.stableAscendingRanksNoAlloc(target, off, m, kern.rank);
         return kern.evaluate(y, off, grad, off, hess, sample * m * m);
+    }
+
+    /**
+     * Loss, gradient and the generalised Gauss-Newton matrix {@code Jᵀ (∂²ℓ/∂P²) J}, {@code J = ∂P/∂y} (row-major
+     * m×m at {@code sample*m*m}): positive semi-definite, and like the Hessian it annihilates the all-ones vector.
+     */
+    @Override
+    public double evaluateGaussNewton(int sample, int m, double[] y, double[] target, double[] grad,
+                                      double[] gaussNewton) {
+        checkDimension(m);
+        int off = sample * m;
+        checkScores(y, off, m, sample);
+        DsnKernel kern = kernel(m);
+        Ranks.stableAscendingRanksNoAlloc(target, off, m, kern.rank);
+        return kern.evaluateGaussNewton(y, off, grad, off, gaussNewton, sample * m * m);
     }
 
     @Override

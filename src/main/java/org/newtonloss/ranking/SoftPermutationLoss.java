@@ -1,7 +1,7 @@
 package org.newtonloss.ranking;
 
 import java.util.Arrays;
-import org.newtonloss.loss.AlgorithmicLoss;
+import org.newtonloss.loss.GaussNewtonLoss;
 
 /**
  * BCE loss of a softmax-row relaxed permutation matrix (NeuralSort, SoftSort) against the true permutation
@@ -25,14 +25,21 @@ import org.newtonloss.loss.AlgorithmicLoss;
  * are scattered back at the end. Workspaces are per thread, so a sample allocates nothing. The float entry
  * point computes in double and rounds the results.
  */
-public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss permits NeuralSortLoss, SoftSortLoss {
+public abstract sealed class SoftPermutationLoss implements GaussNewtonLoss permits NeuralSortLoss, SoftSortLoss {
 
     /** Rows whose largest off-target probability exceeds 1 − SATURATION switch to the saturated basis. */
     private static final double SATURATION = 0.25;
-    /** exp(x) underflows to 0 below this: skip the call. */
-    private static final double EXP_UNDERFLOW = -746.0;
+    /** Exponentials below this are flushed to 0: far below anything that reaches a result, above subnormals. */
+    static final double TINY = 1e-300;
+    /** log(TINY): logits this far below the row maximum need no exp call. */
+    static final double LOG_TINY = Math.log(TINY);
+    /** Row entries whose complements are multiplied before one log (each complement ≥ 1/2: no underflow). */
+    private static final int LOG_CHUNK = 256;
+    /** Outer products buffered per pass over the Hessian. */
+    private static final int PAIR_BLOCK = 4;
 
-    private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
+    /** One scratch per thread, shared by all instances (evaluations never nest), grown to the largest n seen. */
+    private static final ThreadLocal<Workspace> WORKSPACES = ThreadLocal.withInitial(Workspace::new);
 
     SoftPermutationLoss() {}
 
@@ -42,10 +49,14 @@ public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss perm
     /** Per-sample precomputation from the sorted scores {@code ws.xs}. */
     abstract void prepare(Workspace ws, int n);
 
-    /** Fills z with the logits of ascending rank k (sorted coordinates). */
-    abstract void logits(Workspace ws, int n, int k, double[] z);
+    /**
+     * Fills e with the row-k exponentials relative to the diagonal, e_j = exp(z_kj − z_kk) ∈ [0, 1] (sorted
+     * coordinates). For both families the row maximum sits on the diagonal, so e_k = 1 and no shift is needed;
+     * values below {@link #TINY} are flushed to 0 (they cannot matter, and subnormals are slow).
+     */
+    abstract void exponentials(Workspace ws, int n, int k, double[] e);
 
-    /** out = J_kᵀ v for the row last passed to {@link #logits}. */
+    /** out = J_kᵀ v for the row last passed to {@link #exponentials}. */
     abstract void mapTranspose(Workspace ws, int n, int k, double[] v, double[] out);
 
     /**
@@ -64,24 +75,41 @@ public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss perm
 
     @Override
     public double evaluate(int sample, int m, double[] y, double[] target, double[] grad, double[] hess) {
+        return evaluateDouble(sample, m, y, target, grad, hess, false);
+    }
+
+    /**
+     * The generalised Gauss-Newton matrix C = Σ_k J_kᵀ (S_kᵀ diag(BCE''/n²) S_k) J_k (S_k the softmax Jacobian of
+     * row k) instead of the Hessian: the same algebra without the terms in the logit gradient u, so it is
+     * positive semi-definite (BCE is convex in P) and costs the same.
+     */
+    @Override
+    public double evaluateGaussNewton(int sample, int m, double[] y, double[] target, double[] grad, double[] gaussNewton) {
+        return evaluateDouble(sample, m, y, target, grad, gaussNewton, true);
+    }
+
+    private double evaluateDouble(int sample, int m, double[] y, double[] target, double[] grad, double[] hess,
+                                  boolean gaussNewton) {
         checkDimension(m);
         int n = m;
         int o = sample * n;
-        Workspace ws = workspaces.get();
+        Workspace ws = WORKSPACES.get();
         ws.ensure(n);
         for (int i = 0; i < n; i++) {
             ws.xraw[i] = y[o + i];
             ws.traw[i] = target[o + i];
         }
         load(ws, n, sample);
-        double value = kernel(ws, n, hess != null);
+        double value = kernel(ws, n, hess != null, gaussNewton);
         for (int i = 0; i < n; i++) grad[o + ws.order[i]] = ws.grad[i];
         if (hess != null) {
+            symmetrize(ws.hd, n);
             int hb = sample * n * n;
             double[] hd = ws.hd;
-            for (int i = 0; i < n; i++) {
-                int row = hb + ws.order[i] * n;
-                for (int j = 0; j < n; j++) hess[row + ws.order[j]] = hd[i * n + j] + hd[j * n + i];
+            int[] inv = ws.inv;
+            for (int a = 0; a < n; a++) {
+                int src = inv[a] * n, dst = hb + a * n;
+                for (int b = 0; b < n; b++) hess[dst + b] = hd[src + inv[b]];
             }
         }
         return value;
@@ -97,24 +125,38 @@ public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss perm
         checkDimension(m);
         int n = m;
         int o = sample * n;
-        Workspace ws = workspaces.get();
+        Workspace ws = WORKSPACES.get();
         ws.ensure(n);
         for (int i = 0; i < n; i++) {
             ws.xraw[i] = y[o + i];
             ws.traw[i] = target[o + i];
         }
         load(ws, n, sample);
-        double value = kernel(ws, n, hess != null);
+        double value = kernel(ws, n, hess != null, false);
         for (int i = 0; i < n; i++) grad[o + ws.order[i]] = (float) ws.grad[i];
         if (hess != null) {
+            symmetrize(ws.hd, n);
             int hb = sample * n * n;
             double[] hd = ws.hd;
-            for (int i = 0; i < n; i++) {
-                int row = hb + ws.order[i] * n;
-                for (int j = 0; j < n; j++) hess[row + ws.order[j]] = (float) (hd[i * n + j] + hd[j * n + i]);
+            int[] inv = ws.inv;
+            for (int a = 0; a < n; a++) {
+                int src = inv[a] * n, dst = hb + a * n;
+                for (int b = 0; b < n; b++) hess[dst + b] = (float) hd[src + inv[b]];
             }
         }
         return (float) value;
+    }
+
+    /** Turns the half-stored Hessian hd into the full symmetric hd + hdᵀ, in place (results are then gathered). */
+    private static void symmetrize(double[] hd, int n) {
+        for (int i = 0; i < n; i++) {
+            hd[i * n + i] *= 2;
+            for (int j = i + 1; j < n; j++) {
+                double v = hd[i * n + j] + hd[j * n + i];
+                hd[i * n + j] = v;
+                hd[j * n + i] = v;
+            }
+        }
     }
 
     /**
@@ -126,7 +168,7 @@ public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss perm
     public void permutationMatrix(double[] x, int off, int n, double[] p) {
         checkDimension(n);
         if (p.length < n * n) throw new IllegalArgumentException("p must hold n*n = " + n * n + " values, got " + p.length);
-        Workspace ws = workspaces.get();
+        Workspace ws = WORKSPACES.get();
         ws.ensure(n);
         for (int i = 0; i < n; i++) {
             double v = x[off + i];
@@ -136,8 +178,8 @@ public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss perm
         sortScores(ws, n);
         prepare(ws, n);
         for (int k = 0; k < n; k++) {
-            logits(ws, n, k, ws.z);
-            softmax(ws, n);
+            exponentials(ws, n, k, ws.e);
+            softmax(ws, n, k);
             for (int j = 0; j < n; j++) p[ws.order[j] * n + k] = ws.p[j];
         }
     }
@@ -162,6 +204,7 @@ public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss perm
             ws.inv[ws.order[k]] = k;
         }
         // Tie groups in sorted order: positions lo[k] .. hi[k]-1 hold the value xs[k].
+        ws.hasTies = false;
         int start = 0;
         for (int k = 1; k <= n; k++) {
             if (k == n || ws.xs[k] != ws.xs[start]) {
@@ -169,24 +212,28 @@ public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss perm
                     ws.lo[q] = start;
                     ws.hi[q] = k;
                 }
+                if (k - start > 1) ws.hasTies = true;
                 start = k;
             }
         }
     }
 
-    /** Loss in sorted coordinates; fills ws.grad and (when hessian) the half-stored Hessian ws.hd. */
-    private double kernel(Workspace ws, int n, boolean hessian) {
+    /**
+     * Loss in sorted coordinates; fills ws.grad and (when hessian) the half-stored Hessian ws.hd — or, with
+     * gaussNewton, the Gauss-Newton matrix (row curvature without u, no logit curvature term).
+     */
+    private double kernel(Workspace ws, int n, boolean hessian, boolean gaussNewton) {
         prepare(ws, n);
         Arrays.fill(ws.grad, 0, n, 0.0);
+        ws.pending = 0;
         if (hessian) Arrays.fill(ws.hd, 0, n * n, 0.0);
         double value = 0;
         for (int k = 0; k < n; k++) {
-            logits(ws, n, k, ws.z);
-            value += row(ws, n, ws.tgt[k], hessian);
-            mapTranspose(ws, n, k, ws.u, ws.m1);
-            for (int j = 0; j < n; j++) ws.grad[j] += ws.m1[j];
+            exponentials(ws, n, k, ws.e);
+            value += row(ws, n, k, ws.tgt[k], hessian, gaussNewton);
+            addGradient(ws, n, k, ws.u, ws.grad);
             if (!hessian) continue;
-            addRowCurvature(ws, n, k, ws.t, ws.u, ws.hd);
+            addRowCurvature(ws, n, k, ws.t, gaussNewton ? ws.zero : ws.u, ws.hd);
             if (ws.extended) {
                 pair(ws, n, k, ws.wt, ws.pi);
                 Arrays.fill(ws.m2, 0, n, 0.0);
@@ -196,7 +243,11 @@ public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss perm
                 pair(ws, n, k, ws.w, ws.p);
             }
         }
-        if (hessian) finishCurvature(ws, n, ws.hd);
+        finishGradient(ws, n, ws.grad);
+        if (hessian) {
+            flushPairs(ws, n);
+            finishCurvature(ws, n, ws.hd);
+        }
         return value;
     }
 
@@ -204,31 +255,119 @@ public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss perm
     private void pair(Workspace ws, int n, int k, double[] a, double[] b) {
         mapTranspose(ws, n, k, a, ws.m1);
         mapTranspose(ws, n, k, b, ws.m2);
-        double[] ma = ws.m1, mb = ws.m2, hd = ws.hd;
+        System.arraycopy(ws.m1, 0, ws.pairA, ws.pending * n, n);
+        System.arraycopy(ws.m2, 0, ws.pairB, ws.pending * n, n);
+        if (++ws.pending == PAIR_BLOCK) flushPairs(ws, n);
+    }
+
+    /** hd += Σ_q A_q B_qᵀ over the buffered pairs: four FMAs per load and store of hd instead of one. */
+    private static void flushPairs(Workspace ws, int n) {
+        if (ws.pending == 0) return;
+        double[] a = ws.pairA, b = ws.pairB, hd = ws.hd;
+        Arrays.fill(a, ws.pending * n, PAIR_BLOCK * n, 0.0); // unused slots add nothing
+        Arrays.fill(b, ws.pending * n, PAIR_BLOCK * n, 0.0);
+        int n2 = 2 * n, n3 = 3 * n;
         for (int j = 0; j < n; j++) {
-            double aj = ma[j];
-            if (aj == 0) continue;
+            double a0 = a[j], a1 = a[n + j], a2 = a[n2 + j], a3 = a[n3 + j];
             int r = j * n;
-            for (int l = 0; l < n; l++) hd[r + l] += aj * mb[l];
+            for (int l = 0; l < n; l++) hd[r + l] += a0 * b[l] + a1 * b[n + l] + a2 * b[n2 + l] + a3 * b[n3 + l];
+        }
+        ws.pending = 0;
+    }
+
+    /** grad += J_kᵀ u (families may instead accumulate and finish in {@link #finishGradient}). */
+    void addGradient(Workspace ws, int n, int k, double[] u, double[] grad) {
+        mapTranspose(ws, n, k, u, ws.m1);
+        for (int j = 0; j < n; j++) grad[j] += ws.m1[j];
+    }
+
+    /** Completes what {@link #addGradient} deferred. */
+    void finishGradient(Workspace ws, int n, double[] grad) {}
+
+    /**
+     * Fills ws.emat row by row from the gap factors γ_j = exp(−(x_(j+1) − x_(j))/τ) (in ws.gap), with n − 1 exp calls
+     * in all and no serial chains (each row is an element-wise update of the previous one):
+     * <ul>
+     * <li>{@code neural == false}: D[k][j] = exp(−|x_(k) − x_(j)|/τ), using D[k+1][j] = D[k][j]·γ_k for j ≤ k
+     * (and the mirror image for j ≥ k);</li>
+     * <li>{@code neural == true}: NeuralSort's E[k][j] = exp(z_kj − z_kk), using
+     * E[k+1][j] = E[k][j]·D[k][j]·D[k+1][j] for j ≤ k (z_k+1,j − z_k,j = 2x_(j)/τ) and the mirror image.</li>
+     * </ul>
+     * Entries below {@link #TINY} are flushed to 0; they only shrink further away from the diagonal, so each pass
+     * keeps a boundary past which nothing needs computing.
+     */
+    static void rowExponentials(Workspace ws, int n, boolean neural) {
+        double[] gamma = ws.gap, emat = ws.emat, dv = ws.powL, ev = ws.powR;
+        // Left of the diagonal (j ≤ k), rows in increasing k.
+        int lb = 0;
+        dv[0] = 1;
+        ev[0] = 1;
+        emat[0] = 1;
+        for (int k = 0; k + 1 < n; k++) {
+            double g = gamma[k];
+            if (neural) {
+                for (int j = lb; j <= k; j++) {
+                    double d = dv[j];
+                    double nd = d * g;
+                    dv[j] = nd;
+                    ev[j] *= d * nd;
+                }
+            } else {
+                for (int j = lb; j <= k; j++) dv[j] *= g;
+            }
+            double[] kept = neural ? ev : dv;
+            while (lb <= k && kept[lb] < TINY) kept[lb++] = 0;
+            dv[k + 1] = 1;
+            ev[k + 1] = 1;
+            int row = (k + 1) * n;
+            java.util.Arrays.fill(emat, row, row + lb, 0.0);
+            System.arraycopy(kept, lb, emat, row + lb, k + 2 - lb);
+        }
+        // Right of the diagonal (j ≥ k), rows in decreasing k.
+        int rb = n - 1;
+        dv[n - 1] = 1;
+        ev[n - 1] = 1;
+        for (int k = n - 1; k > 0; k--) {
+            double g = gamma[k - 1];
+            if (neural) {
+                for (int j = k; j <= rb; j++) {
+                    double d = dv[j];
+                    double nd = d * g;
+                    dv[j] = nd;
+                    ev[j] *= d * nd;
+                }
+            } else {
+                for (int j = k; j <= rb; j++) dv[j] *= g;
+            }
+            double[] kept = neural ? ev : dv;
+            while (rb >= k && kept[rb] < TINY) kept[rb--] = 0;
+            dv[k - 1] = 1;
+            ev[k - 1] = 1;
+            int row = (k - 1) * n;
+            // Row k−1 already holds its left part and diagonal from the first pass.
+            System.arraycopy(kept, k, emat, row + k, rb + 1 - k);
+            java.util.Arrays.fill(emat, row + rb + 1, row + n, 0.0);
         }
     }
 
-    /** Softmax of ws.z into ws.e (shifted exponentials) and ws.p; returns Σ_{l≠star} e_l and sets ws.star. */
-    private static double softmax(Workspace ws, int n) {
-        double[] z = ws.z, e = ws.e, p = ws.p;
-        int star = 0;
-        double mx = z[0];
-        for (int l = 1; l < n; l++) if (z[l] > mx) { mx = z[l]; star = l; }
-        double sx = 0;
-        for (int l = 0; l < n; l++) {
-            double d = z[l] - mx;
-            double el = l == star ? 1.0 : (d < EXP_UNDERFLOW ? 0.0 : Math.exp(d));
-            e[l] = el;
-            if (l != star) sx += el;
+    /** γ_j = exp(−(x_(j+1) − x_(j))/τ) into ws.gap (flushed to 0 below TINY). */
+    static void gapFactors(Workspace ws, int n, double invTau) {
+        double[] xs = ws.xs, gamma = ws.gap;
+        for (int j = 0; j + 1 < n; j++) {
+            double d = -(xs[j + 1] - xs[j]) * invTau;
+            gamma[j] = d < LOG_TINY ? 0 : Math.exp(d);
         }
+    }
+
+    /** Normalises ws.e (row maximum e_k = 1) into ws.p; returns Σ_{l≠k} e_l and sets ws.star = k. */
+    private static double softmax(Workspace ws, int n, int k) {
+        double[] e = ws.e, p = ws.p;
+        double sx = 0;
+        for (int l = 0; l < k; l++) sx += e[l];
+        for (int l = k + 1; l < n; l++) sx += e[l];
         double invS = 1 / (1 + sx);
         for (int l = 0; l < n; l++) p[l] = e[l] * invS;
-        ws.star = star;
+        ws.star = k;
         return sx;
     }
 
@@ -237,8 +376,8 @@ public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss perm
      * u and, when asked for, the pieces of the logit Hessian H = diag(t) + w pᵀ + p wᵀ — or, for a saturated
      * row, H = diag(t) + w̃ πᵀ + π w̃ᵀ + e* yᵀ + y e*ᵀ with π the softmax without the saturated entry *.
      */
-    private static double row(Workspace ws, int n, int j0, boolean hessian) {
-        double sx = softmax(ws, n);
+    private static double row(Workspace ws, int n, int k, int j0, boolean hessian, boolean gaussNewton) {
+        double sx = softmax(ws, n, k);
         int star = ws.star;
         double[] e = ws.e, p = ws.p, pa = ws.pa, ppc = ws.ppc, u = ws.u;
         double pStar = 1 / (1 + sx);
@@ -246,28 +385,43 @@ public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss perm
         double inv = 1.0 / ((double) n * n);
         boolean extended = star != j0 && rStar < SATURATION && rStar > Bce.P_CLAMP;
         double value = 0, sumPa = 0, gamma = 0;
+        // Only the target and the row maximum can reach the log clamp; every other complement is ≥ 1/2, so their
+        // logs are summed as the log of a product (one log per LOG_CHUNK entries instead of one per entry).
+        double product = 1;
+        int inProduct = 0;
         for (int l = 0; l < n; l++) {
             double pl = p[l];
             double a = 0, c = 0;
             if (l == j0) {
                 if (pl > Bce.P_CLAMP) { value -= Math.log(pl); a = -inv; c = inv; }
                 else value -= Bce.LOG_CLAMP;
-            } else {
-                double r = l == star ? rStar : 1 - pl;
-                if (r > Bce.P_CLAMP) {
-                    value -= Math.log(r);
-                    if (!(extended && l == star)) {
-                        double q = pl / r;
+            } else if (l == star) {
+                if (rStar > Bce.P_CLAMP) {
+                    value -= Math.log(rStar);
+                    if (!extended) {
+                        double q = pl / rStar;
                         a = q * inv;
                         c = q * q * inv;
                     }
                 } else value -= Bce.LOG_CLAMP;
+            } else {
+                double r = 1 - pl;
+                product *= r;
+                if (++inProduct == LOG_CHUNK) {
+                    value -= Math.log(product);
+                    product = 1;
+                    inProduct = 0;
+                }
+                double q = pl / r;
+                a = q * inv;
+                c = q * q * inv;
             }
             pa[l] = a; // p·∂ℓ/∂p
             ppc[l] = c; // p²·∂²ℓ/∂p²
             sumPa += a;
             gamma += c;
         }
+        value -= Math.log(product);
         for (int l = 0; l < n; l++) u[l] = pa[l] - p[l] * sumPa;
         double kappa = 0;
         double[] pi = ws.pi;
@@ -286,7 +440,7 @@ public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss perm
         if (hessian) {
             double[] t = ws.t, w = ws.w;
             for (int l = 0; l < n; l++) {
-                t[l] = ppc[l] + u[l];
+                t[l] = gaussNewton ? ppc[l] : ppc[l] + u[l];
                 w[l] = 0.5 * gamma * p[l] - t[l];
             }
             if (extended) {
@@ -305,20 +459,23 @@ public abstract sealed class SoftPermutationLoss implements AlgorithmicLoss perm
     /** Per-thread scratch, grown to the largest n seen. */
     static final class Workspace {
         int n = -1;
-        int star;
-        boolean extended;
-        double[] xraw, traw, xs, z, e, p, pa, ppc, u, t, w, wt, yv, pi, m1, m2, grad, hd;
-        double[] aux1, aux2, aux3, aux4, pre;
+        int star, pending;
+        boolean extended, hasTies;
+        double[] xraw, traw, xs, e, p, pa, ppc, u, t, w, wt, yv, pi, m1, m2, grad, hd;
+        double[] aux1, aux2, aux3, aux4, aux5, aux6, zero, pre, emat, gap, powL, powR, pairA, pairB;
         int[] order, inv, perm, tgt, itmp, lo, hi;
 
         void ensure(int size) {
             if (size <= n) return;
             n = size;
-            xraw = new double[n]; traw = new double[n]; xs = new double[n]; z = new double[n]; e = new double[n];
+            xraw = new double[n]; traw = new double[n]; xs = new double[n]; e = new double[n];
+            emat = new double[n * n]; gap = new double[n]; powL = new double[n]; powR = new double[n];
             p = new double[n]; pa = new double[n]; ppc = new double[n]; u = new double[n]; t = new double[n];
             w = new double[n]; wt = new double[n]; yv = new double[n]; pi = new double[n]; m1 = new double[n];
             m2 = new double[n]; grad = new double[n]; hd = new double[n * n];
             aux1 = new double[n]; aux2 = new double[n]; aux3 = new double[n]; aux4 = new double[n];
+            aux5 = new double[n]; aux6 = new double[n]; zero = new double[n];
+            pairA = new double[PAIR_BLOCK * n]; pairB = new double[PAIR_BLOCK * n];
             pre = new double[n + 1];
             order = new int[n]; inv = new int[n]; perm = new int[n]; tgt = new int[n]; itmp = new int[n];
             lo = new int[n]; hi = new int[n];

@@ -48,31 +48,40 @@ public final class SoftSortLoss extends SoftPermutationLoss {
         return new SoftSortLoss(tau, power);
     }
 
+    /** The temperature τ. */
     public double tau() { return tau; }
 
+    /** The exponent p of the distance (1 or 2). */
     public int power() { return power; }
 
     @Override String family() { return "softsort"; }
 
     @Override public String spec() { return "softsort:tau=" + tau + ",power=" + power; }
 
-    @Override void prepare(Workspace ws, int n) {}
-
-    /** Also leaves g_kj = ∂z_kj/∂d_kj in ws.aux1 for the mapping of this row. */
+    /** For p = 1: D[k][j] = exp(−|x_(k) − x_(j)|/τ) for all rows from n − 1 gap factors (see rowExponentials). */
     @Override
-    void logits(Workspace ws, int n, int k, double[] z) {
+    void prepare(Workspace ws, int n) {
+        if (power != 1) return;
+        gapFactors(ws, n, invTau);
+        rowExponentials(ws, n, false);
+    }
+
+    /**
+     * Row k: e_j = exp(−|x_(k) − x_(j)|^p/τ) (the diagonal is the maximum, 0 distance): for p = 1 a row of the
+     * prepared matrix, for p = 2 one exp each. Also leaves g_j = ∂z_kj/∂d_kj in ws.aux1 for the mapping of this row.
+     */
+    @Override
+    void exponentials(Workspace ws, int n, int k, double[] e) {
         double[] xs = ws.xs, g = ws.aux1;
         double xk = xs[k];
         if (power == 1) {
-            for (int j = 0; j < n; j++) {
-                double d = xk - xs[j];
-                z[j] = -Math.abs(d) * invTau;
-                g[j] = -Math.signum(d) * invTau;
-            }
+            System.arraycopy(ws.emat, k * n, e, 0, n);
+            for (int j = 0; j < n; j++) g[j] = -Math.signum(xk - xs[j]) * invTau;
         } else {
             for (int j = 0; j < n; j++) {
                 double d = xk - xs[j];
-                z[j] = -d * d * invTau;
+                double z = -d * d * invTau;
+                e[j] = z < LOG_TINY ? 0 : Math.exp(z);
                 g[j] = -2 * d * invTau;
             }
         }

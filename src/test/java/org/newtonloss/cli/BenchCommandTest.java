@@ -44,6 +44,18 @@ class BenchCommandTest {
     }
 
     @Test
+    void pathLossesTakeTheGridSide() throws IOException {
+        Path json = dir.resolve("paths.json");
+        CliRunner r = CliRunner.run("bench", "--loss", "bellman-ford:iterations=5", "--n", "3", "--batch", "2",
+                "--curvature", "hessian", "--seconds", "0.02", "--repeats", "1", "--json", json.toString());
+        assertEquals(0, r.exit(), r::toString);
+        JsonNode o = new ObjectMapper().readTree(json.toFile());
+        assertEquals(3, o.get("n").asInt());
+        assertEquals(9, o.get("m").asInt());
+        assertTrue(o.get("samples_per_second").get("newton").asDouble() > 0);
+    }
+
+    @Test
     void medianOfRoundsAndAtLeastOneCallPerRound() {
         int[] calls = {0};
         Throughput t = Throughput.measure(() -> calls[0]++, 10, 1e-6, 3);

@@ -40,7 +40,10 @@ class EvalNewtonRoundTripTest {
     }
 
     static Stream<Case> cases() {
-        return Stream.of(new Case("mse", 3, 4), new Case("softmax-ce", 5, 6), new Case("softmax-ce", 1, 2));
+        return Stream.of(new Case("mse", 3, 4), new Case("softmax-ce", 5, 6), new Case("softmax-ce", 1, 2),
+                new Case("dsn:network=odd_even,sigmoid=cauchy,steepness=10", 6, 5),
+                new Case("dsn:network=bitonic,sigmoid=cauchy,steepness=20", 3, 7),
+                new Case("neuralsort:tau=1", 4, 6), new Case("softsort:tau=0.1,power=2", 4, 3));
     }
 
     /** Random scores and, as targets, a random distribution per row (valid for softmax-ce, fine for mse). */
@@ -51,7 +54,7 @@ class EvalNewtonRoundTripTest {
         for (int i = 0; i < batch; i++) {
             double sum = 0;
             for (int k = 0; k < m; k++) {
-                y[i * m + k] = 3 * rnd.nextGaussian();
+                y[i * m + k] = rnd.nextGaussian(); // moderate scores: far from the BCE clamp, where float and double legitimately part
                 t[i * m + k] = rnd.nextDouble();
                 sum += t[i * m + k];
             }
@@ -86,7 +89,7 @@ class EvalNewtonRoundTripTest {
         return out.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
-    static void flatten(JsonNode node, java.util.List<Double> out) {
+    static void flatten(JsonNode node, java.util.List<Double> out) { // also used by PathsCliTest
         if (node.isArray()) node.forEach(c -> flatten(c, out));
         else {
             assertTrue(node.isNumber(), "not a number: " + node);
@@ -109,7 +112,7 @@ class EvalNewtonRoundTripTest {
         Path out = dir.resolve("sub/out.json");
         CliRunner r = CliRunner.run("eval", "--loss", c.spec(), "--input", in.toString(), "--output", out.toString());
         assertEquals(0, r.exit(), r::toString);
-        assertTrue(r.out().startsWith("eval " + c.spec() + ": " + c.batch() + " samples"), r::toString);
+        assertTrue(r.out().startsWith("eval " + Losses.parse(c.spec()).spec() + ": " + c.batch() + " samples"), r::toString);
 
         JsonNode o = JSON.readTree(out.toFile());
         assertShape(o.get("loss"), c.batch());
@@ -129,8 +132,16 @@ class EvalNewtonRoundTripTest {
         assertEquals(0, f.exit(), f::toString);
         JsonNode of = JSON.readTree(out.toFile());
         assertEquals("float", of.get("precision").asText());
-        Tolerances.assertAllClose(ev.grad(), flat(of.get("gradient")), Tolerances.F32, "float gradient");
-        Tolerances.assertAllClose(ev.hess(), flat(of.get("hessian")), Tolerances.F32, "float hessian");
+        // against double arithmetic on the same (float-rounded) inputs: only the arithmetic differs
+        double[] yRounded = yt[0].clone();
+        double[] tRounded = yt[1].clone();
+        for (int k = 0; k < yRounded.length; k++) {
+            yRounded[k] = (float) yRounded[k];
+            tRounded[k] = (float) tRounded[k];
+        }
+        Evaluation ev32 = Batches.evaluate(loss, yRounded, tRounded, c.batch(), c.m(), true);
+        Tolerances.assertAllCloseScaled(ev32.grad(), flat(of.get("gradient")), Tolerances.F32.rtol(), "float gradient");
+        Tolerances.assertAllCloseScaled(ev32.hess(), flat(of.get("hessian")), Tolerances.F32.rtol(), "float hessian");
     }
 
     /** A curvature/safeguard pair for newton. */
@@ -142,7 +153,13 @@ class EvalNewtonRoundTripTest {
         return Stream.of(new NewtonCase("softmax-ce", "hessian", "escalate", 0.5),
                 new NewtonCase("softmax-ce", "hessian-mean", "spectral", 0.1),
                 new NewtonCase("softmax-ce", "fisher", "clip", 2),
-                new NewtonCase("mse", "hessian", "escalate", 3));
+                new NewtonCase("mse", "hessian", "escalate", 3),
+                new NewtonCase("dsn:network=odd_even,sigmoid=logistic,steepness=10", "hessian", "escalate", 0.1),
+                new NewtonCase("dsn:network=odd_even,sigmoid=logistic,steepness=10", "hessian", "spectral", 0.1),
+                new NewtonCase("neuralsort:tau=1", "hessian", "clip", 0.5),
+                new NewtonCase("softsort:tau=0.1", "fisher", "escalate", 1),
+                new NewtonCase("neuralsort:tau=1", "gauss-newton", "escalate", 0.1),
+                new NewtonCase("softsort:tau=0.1,power=2", "gauss-newton", "spectral", 0.5));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -167,7 +184,13 @@ class EvalNewtonRoundTripTest {
         AlgorithmicLoss loss = Losses.parse(c.spec());
         NewtonOptions options = new NewtonOptions(Curvature.parse(c.curvature()), Safeguard.parse(c.safeguard()), c.lambda());
         Evaluation ev = Batches.evaluate(loss, yt[0], yt[1], batch, m, true);
-        NewtonResult expected = new NewtonEngine().step(options, yt[0], ev.grad(), ev.hess(), batch, m);
+        double[] curvature = ev.hess();
+        if (options.curvature() == Curvature.GAUSS_NEWTON) {
+            curvature = Batches.evaluateGaussNewton(loss, yt[0], yt[1], batch, m).hess();
+            assertEquals(java.util.Arrays.toString(curvature), java.util.Arrays.toString(flat(o.get("gauss_newton"))));
+        }
+        assertEquals(java.util.Arrays.toString(ev.hess()), java.util.Arrays.toString(flat(o.get("hessian"))));
+        NewtonResult expected = new NewtonEngine().step(options, yt[0], ev.grad(), curvature, batch, m);
         assertEquals(java.util.Arrays.toString(expected.step()), java.util.Arrays.toString(flat(o.get("step"))));
         assertEquals(java.util.Arrays.toString(expected.z()), java.util.Arrays.toString(flat(o.get("z"))));
         assertEquals(java.util.Arrays.toString(expected.lambda()), java.util.Arrays.toString(flat(o.get("lambda"))));

@@ -65,8 +65,16 @@ class MainErrorsTest {
                 new BadCall("missing required option", List.of("eval", "--loss", "mse"), "Missing required options"),
                 new BadCall("unknown SPEC family", List.of("eval", "--loss", "nosuchloss:tau=1", "--input", "x", "--output", "y"),
                         "unknown family 'nosuchloss'"),
-                new BadCall("unknown SPEC key", List.of("eval", "--loss", "mse:tau=1", "--input", "x", "--output", "y"),
-                        "unknown key 'tau'"),
+                new BadCall("unknown SPEC key", List.of("eval", "--loss", "dsn:network=odd_even,tau=1", "--input", "x", "--output", "y"),
+                        "unknown key 'tau' for family 'dsn'"),
+                new BadCall("unknown sigmoid", List.of("eval", "--loss", "dsn:sigmoid=tanh", "--input", "x", "--output", "y"),
+                        "unknown sigmoid 'tanh' (known: logistic, logistic_phi, gaussian, reciprocal, cauchy, optimal)"),
+                new BadCall("bad SPEC value", List.of("eval", "--loss", "neuralsort:tau=-1", "--input", "x", "--output", "y"),
+                        "tau must be > 0, got -1"),
+                new BadCall("newton without --lambda", List.of("newton", "--loss", "mse", "--curvature", "hessian", "--input",
+                        "x", "--output", "y"), "Missing required option: '--lambda'"),
+                new BadCall("newton without --curvature", List.of("newton", "--loss", "mse", "--lambda", "1", "--input",
+                        "x", "--output", "y"), "Missing required option: '--curvature'"),
                 new BadCall("lambda zero", newton("good.json", "--lambda", "0"), "--lambda must be finite and > 0, got 0.0"),
                 new BadCall("lambda negative", newton("good.json", "--lambda", "-1"), "--lambda must be finite and > 0, got -1.0"),
                 new BadCall("lambda not a number", newton("good.json", "--lambda", "abc"), "'abc' is not a double"),
@@ -95,6 +103,8 @@ class MainErrorsTest {
         List<String> a = new ArrayList<>(List.of("newton", "--loss", "mse", "--input", dir.resolve(input).toString(),
                 "--output", dir.resolve("newton-" + input).toString()));
         a.addAll(List.of(more));
+        if (!a.contains("--curvature")) a.addAll(List.of("--curvature", "hessian"));
+        if (!a.contains("--lambda")) a.addAll(List.of("--lambda", "1"));
         return a;
     }
 
@@ -152,6 +162,16 @@ class MainErrorsTest {
     }
 
     @Test
+    void failureDescriptionsAreOneLine() {
+        assertEquals("I/O error: disk full", Main.describe(new java.io.UncheckedIOException(new IOException("disk full\nmore"))));
+        assertEquals("out of memory (Java heap space): use a smaller batch or more heap, e.g. NEWTONLOSS_JAVA_OPTS=-Xmx16g",
+                Main.describe(new OutOfMemoryError("Java heap space")));
+        assertEquals("IllegalStateException: broken (rerun with --verbose for the stack trace)",
+                Main.describe(new IllegalStateException("broken\n\tat somewhere")));
+        assertEquals("n must be >= 2", Main.describe(new IllegalArgumentException("n must be >= 2")));
+    }
+
+    @Test
     void helpAndVersionExitZero() {
         for (String[] args : new String[][] {{"--help"}, {"eval", "--help"}, {"newton", "--help"}, {"bench", "--help"},
                 {"info", "--help"}, {"--version"}}) {
@@ -161,5 +181,21 @@ class MainErrorsTest {
             assertEquals("", r.err(), r::toString);
         }
         assertTrue(CliRunner.run("newton", "--help").out().contains("--curvature"));
+        // every registered command (and its subcommands) answers --help
+        picocli.CommandLine root = new picocli.CommandLine(new Main());
+        List<String> names = new ArrayList<>();
+        root.getSubcommands().forEach((name, cmd) -> {
+            names.add(name);
+            cmd.getSubcommands().keySet().forEach(sub -> names.add(name + " " + sub));
+        });
+        assertTrue(names.containsAll(List.of("info", "eval", "newton", "bench", "data paths")), names::toString);
+        for (String name : names) {
+            if (name.startsWith("help")) continue;
+            List<String> args = new ArrayList<>(List.of(name.split(" ")));
+            args.add("--help");
+            CliRunner r = CliRunner.run(args.toArray(String[]::new));
+            assertEquals(Main.EXIT_OK, r.exit(), r::toString);
+            assertTrue(r.out().startsWith("Usage: newtonloss " + name), r::toString);
+        }
     }
 }

@@ -170,6 +170,15 @@ class JsonIoTest {
                     () -> out.matrix("gradient", Numbers.of(new double[] {1, 2, Double.NaN, 4}), 2, 2));
         }
         assertEquals("refusing to write non-finite gradient[1][0] = NaN", e.getMessage());
+        try (OutJson out = OutJson.open(file)) {
+            e = assertThrows(IllegalStateException.class,
+                    () -> out.matrices("hessian", Numbers.of(new double[] {1, 2, 3, 4, 5, 6, 7, Double.NEGATIVE_INFINITY}), 2, 2));
+            assertEquals("refusing to write non-finite hessian[1][1][1] = -Infinity", e.getMessage());
+            e = assertThrows(IllegalStateException.class, () -> out.vector("loss", Numbers.of(new float[] {1, Float.NaN})));
+            assertEquals("refusing to write non-finite loss[1] = NaN", e.getMessage());
+            e = assertThrows(IllegalStateException.class, () -> out.matrix("z", Numbers.of(new double[] {1, Double.NaN}), 1, 2));
+            assertEquals("refusing to write non-finite z[0][1] = NaN", e.getMessage());
+        }
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(0, files.count(), "no OUT.json and no temporary file after a failure");
         }

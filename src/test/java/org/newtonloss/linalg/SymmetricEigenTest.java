@@ -36,6 +36,18 @@ class SymmetricEigenTest {
             b.add(new Case("exact, repeated eigenvalues", m, new double[][] {hadamardSimilar(repeated(m)),
                     hadamardSimilar(withZeros(m))}, new double[][] {repeated(m), withZeros(m)}));
         }
+        // low rank, like an empirical Fisher with m > N: many exact zero eigenvalues (QL deflation near zero)
+        for (int[] mr : new int[][] {{64, 1}, {144, 4}, {144, 70}}) {
+            int m = mr[0], rank = mr[1];
+            Random rnd = new Random(m * 31L + rank);
+            double[] a = new double[m * m];
+            for (int r = 0; r < rank; r++) {
+                double[] g = new double[m];
+                for (int k = 0; k < m; k++) g[k] = rnd.nextGaussian();
+                for (int i = 0; i < m; i++) for (int j = 0; j < m; j++) a[i * m + j] += g[i] * g[j] / rank;
+            }
+            b.add(new Case("rank " + rank, m, new double[][] {a}, null));
+        }
         b.add(new Case("identity", 6, new double[][] {identity(6)}, new double[][] {filled(6, 1.0)}));
         b.add(new Case("graded 1e-8 .. 1e8", 9, new double[][] {RandomMatrices.withEigenvalues(new Random(5),
                 graded(9))}, new double[][] {graded(9)}));
@@ -81,6 +93,34 @@ class SymmetricEigenTest {
                             "eigenvalue " + k + ": " + w[s * m + k] + " vs " + expected[k]);
             }
         }
+    }
+
+    /** Extreme magnitudes: the result must be the scaled result of the unscaled matrix (no under/overflow). */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(doubles = {1e-300, 1e-250, 1e-160, 1e-88, 1e150, 1e250})
+    void scaledMatricesGiveScaledEigenvalues(double scale) {
+        int m = 8;
+        Random rnd = new Random(8);
+        double[] base = RandomMatrices.symmetric(rnd, m);
+        double[] w0 = new double[m];
+        SymmetricEigen.decompose(base, 1, m, w0, new double[m * m]);
+        double[] scaled = base.clone();
+        for (int k = 0; k < scaled.length; k++) scaled[k] *= scale;
+        double[] w = new double[m];
+        double[] v = new double[m * m];
+        SymmetricEigen.decompose(scaled, 1, m, w, v);
+        SpectralOperator op = new SpectralOperator();
+        op.decompose(scaled, 0, m);
+        double[] fromOperator = new double[m];
+        for (int k = 0; k < m; k++) fromOperator[k] = op.eigenvalue(k) / scale;
+        Arrays.sort(fromOperator);
+        double norm = RandomMatrices.frobenius(base, 0, m * m);
+        for (int k = 0; k < m; k++) {
+            double tol = 10 * m * EPS * norm;
+            assertTrue(Math.abs(w[k] / scale - w0[k]) <= tol, "eigenvalue " + k + ": " + w[k] / scale + " vs " + w0[k]);
+            assertTrue(Math.abs(fromOperator[k] - w0[k]) <= tol, "operator eigenvalue " + k);
+        }
+        for (double x : v) assertTrue(Double.isFinite(x));
     }
 
     @Test

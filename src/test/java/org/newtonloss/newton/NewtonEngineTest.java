@@ -385,6 +385,70 @@ class NewtonEngineTest {
         assertEquals(safeguard == Safeguard.ESCALATE ? 0 : 1, r.stats().eigenvaluesModified());
     }
 
+    record FuzzCase(double curvatureScale, double gradScale, double lambda) {}
+
+    static Stream<FuzzCase> fuzzCases() {
+        return Stream.of(1e-12, 1.0, 1e6, 1e12).flatMap(cs -> Stream.of(1e-6, 1.0, 1e6)
+                .flatMap(gs -> Stream.of(1e-8, 0.1, 1e4).map(l -> new FuzzCase(cs, gs, l))));
+    }
+
+    /** Random indefinite, singular and ranking-like (C·1 = 0) systems at extreme scales: never NaN or ∞. */
+    @ParameterizedTest
+    @MethodSource("fuzzCases")
+    void adversarialScalesGiveFiniteStepsForEveryCurvatureAndSafeguard(FuzzCase f) {
+        int m = 6, batch = 8;
+        Random rnd = new Random(Double.hashCode(f.curvatureScale() * 31 + f.gradScale() * 7 + f.lambda()));
+        double[] c = new double[batch * m * m];
+        for (int i = 0; i < batch; i++) {
+            double[] block = switch (i % 4) {
+                case 0 -> RandomMatrices.symmetric(rnd, m);                    // indefinite
+                case 1 -> new double[m * m];                                    // zero
+                case 2 -> Known.random(rnd, -1, 0, 0, 1, 1e-9, 1e9).matrix();  // singular, wide spectrum
+                default -> { // ranking-like: every row sums to zero
+                    double[] a = RandomMatrices.symmetric(rnd, m);
+                    for (int r = 0; r < m; r++) {
+                        double sum = 0;
+                        for (int k = 0; k < m; k++) if (k != r) sum += a[r * m + k];
+                        a[r * m + r] = -sum;
+                    }
+                    yield a;
+                }
+            };
+            for (int k = 0; k < m * m; k++) c[i * m * m + k] = block[k] * f.curvatureScale();
+        }
+        double[] g = gaussian(rnd, batch * m);
+        for (int k = 0; k < g.length; k++) g[k] *= f.gradScale();
+        double[] y = gaussian(rnd, batch * m);
+        for (Curvature curvature : Curvature.values())
+            for (Safeguard sg : Safeguard.values()) {
+                NewtonResult r = engine.step(new NewtonOptions(curvature, sg, f.lambda()), y, g, c, batch, m);
+                for (int k = 0; k < r.step().length; k++) {
+                    assertTrue(Double.isFinite(r.step()[k]) && Double.isFinite(r.z()[k]),
+                            curvature + "/" + sg + " " + f + ": step[" + k + "] = " + r.step()[k]);
+                }
+                for (double l : r.lambda()) assertTrue(Double.isFinite(l) && l >= f.lambda());
+                assertTrue(Double.isFinite(r.stats().maxStepRatio()));
+                if (sg != Safeguard.ESCALATE) // every solved eigenvalue is ≥ λ/2
+                    assertTrue(r.stats().maxStepRatio() <= 2 / f.lambda() * (1 + 1e-9),
+                            curvature + "/" + sg + " " + f + ": ratio " + r.stats().maxStepRatio());
+            }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Safeguard.class)
+    void scalarSystems(Safeguard sg) {
+        double lambda = 0.5;
+        double[] c = {2, -3, 0, -0.25};
+        double[] g = {1, 1, 1, 1};
+        NewtonResult r = engine.step(new NewtonOptions(Curvature.HESSIAN, sg, lambda), new double[4], g, c, 4, 1);
+        double[] expected = switch (sg) {
+            case ESCALATE -> new double[] {1 / 2.5, 1 / (-3 + 5.0), 1 / 0.5, 1 / 0.25}; // −3 escalates once
+            case SPECTRAL -> new double[] {1 / 2.5, 1 / 2.5, 1 / 0.5, 1 / 0.5};
+            case CLIP -> new double[] {1 / 2.5, 1 / 0.5, 1 / 0.5, 1 / 0.5};
+        };
+        assertAllClose(expected, r.step(), F64, sg + " step");
+    }
+
     // ----------------------------------------------------------------------------------------- float, inputs
 
     @ParameterizedTest
@@ -419,6 +483,32 @@ class NewtonEngineTest {
             assertArrayEquals(d.status(), f.status());
             assertArrayEquals(d.lambda(), f.lambda());
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Safeguard.class)
+    void largeParallelBatchEqualsSampleBySample(Safeguard sg) {
+        int batch = 600, m = 12; // large enough for SystemLoop to fork
+        Random rnd = new Random(66);
+        double[] c = new double[0];
+        for (int i = 0; i < batch; i++) c = concat(c, i % 3 == 0 ? RandomMatrices.symmetric(rnd, m) : RandomMatrices.spd(rnd, m));
+        double[] g = gaussian(rnd, batch * m);
+        double[] y = gaussian(rnd, batch * m);
+        NewtonOptions o = new NewtonOptions(Curvature.HESSIAN, sg, 0.05);
+        NewtonResult all = engine.step(o, y, g, c, batch, m);
+        int escalated = 0, modified = 0;
+        for (int i = 0; i < batch; i++) {
+            NewtonResult one = engine.step(o, Arrays.copyOfRange(y, i * m, i * m + m), Arrays.copyOfRange(g, i * m, i * m + m),
+                    Arrays.copyOfRange(c, i * m * m, (i + 1) * m * m), 1, m);
+            assertArrayEquals(one.step(), Arrays.copyOfRange(all.step(), i * m, i * m + m), "step " + i);
+            assertEquals(one.status()[0], all.status()[i], "status " + i);
+            assertEquals(one.lambda()[0], all.lambda()[i], "lambda " + i);
+            escalated += one.stats().escalated();
+            modified += one.stats().modifiedSystems();
+        }
+        assertEquals(escalated, all.stats().escalated());
+        assertEquals(modified, all.stats().modifiedSystems());
+        assertTrue(sg == Safeguard.ESCALATE ? escalated > 100 : modified > 100, "the batch exercises the safeguard");
     }
 
     @Test

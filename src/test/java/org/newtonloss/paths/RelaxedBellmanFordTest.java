@@ -108,7 +108,8 @@ class RelaxedBellmanFordTest {
                 new FdCase("bellman-ford:loop=for,loss=l1,beta=2,iterations=7,tconorm=hamacher,p=3", 5, 2),
                 new FdCase("bellman-ford:loop=while,loss=l2,beta=4,iterations=5,tconorm=probabilistic,stop=sample", 4, 3),
                 new FdCase("bellman-ford:loop=for,loss=l2,beta=3,iterations=8,tconorm=hamacher,p=0.5,start=absorb", 5, 4),
-                new FdCase("bellman-ford:loop=while,loss=l1,beta=2,iterations=6,tconorm=hamacher,p=5,start=absorb", 4, 5));
+                new FdCase("bellman-ford:loop=while,loss=l1,beta=2,iterations=6,tconorm=hamacher,p=5,start=absorb", 4, 5),
+                new FdCase("bellman-ford:loop=for,loss=l2,beta=1,iterations=5,tconorm=yager", 4, 6));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -164,6 +165,26 @@ class RelaxedBellmanFordTest {
         }
         assertEquals(12, checked);
         assertTrue(bounceOff > 0, "the random grids should include a bounce cell off the path");
+    }
+
+    @Test
+    void tooFewIterationsGiveTheInftyRegimeWithoutNaN() {
+        // N = 5 < max(H, W) − 1 = 7: the target never gets an ordinary distance; its weights point into the
+        // 1e12 border, so the map is ≈ one-hot at the target and the L1 loss ≈ (path cells − 1) (ALGOVISION_BF.md §8)
+        GridShape grid = new GridShape(8, 8);
+        SplittableRandom rnd = new SplittableRandom(21);
+        double[] costs = new double[64];
+        for (int i = 0; i < 64; i++) costs[i] = 0.5 + 4.5 * rnd.nextDouble();
+        double[] path = GridShortestPath.solve(grid, costs);
+        RelaxedBellmanFord bf = (RelaxedBellmanFord) Losses.parse("bellman-ford:loop=for,loss=l1,beta=10,iterations=5");
+        double[] map = bf.pathMap(grid, costs, 0);
+        assertEquals(1.0, map[63], 1e-12);
+        for (int i = 0; i < 63; i++) assertTrue(map[i] >= 0 && map[i] < 1e-3, "cell " + i + ": " + map[i]);
+        double[] grad = new double[64], hess = new double[64 * 64];
+        double value = bf.evaluate(0, 64, costs, path, grad, hess);
+        double cells = java.util.Arrays.stream(path).sum();
+        assertEquals(cells - 1, value, 1e-3);
+        for (double v : hess) assertTrue(Double.isFinite(v));
     }
 
     @Test

@@ -1,0 +1,70 @@
+package org.newtonloss.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.SplittableRandom;
+import org.newtonloss.loss.AlgorithmicLoss;
+import org.newtonloss.paths.GridShape;
+import org.newtonloss.paths.GridShortestPath;
+import org.newtonloss.spec.Losses;
+
+/**
+ * Throughput per CPU-second of one thread (ThreadMXBean CPU time, not wall time), for machines so loaded that
+ * wall-clock JMH scores mostly measure the neighbours: exact solves of K×K grids, and per-sample float
+ * loss + gradient + Hessian for each path family (B = 70 samples cycled). Prints one line per item.
+ *
+ * <p>Run: {@code java -cp target/test-classes:target/classes:$(cat target/cp.txt) org.newtonloss.bench.PathsCpuProbe [side] [seconds]}
+ */
+public final class PathsCpuProbe {
+    private PathsCpuProbe() {}
+
+    public static void main(String[] args) {
+        int side = args.length > 0 ? Integer.parseInt(args[0]) : 12;
+        double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 3;
+        GridShape grid = new GridShape(side, side);
+        int m = grid.cells(), batch = 70;
+        double[] terrain = {0.8, 1.2, 5.3, 7.7, 9.2};
+        SplittableRandom rnd = new SplittableRandom(42);
+        double[] clean = new double[batch * m], paths = new double[batch * m];
+        for (int i = 0; i < clean.length; i++) clean[i] = terrain[rnd.nextInt(5)];
+        GridShortestPath.solveBatch(grid, clean, paths);
+        float[] costs = new float[clean.length], pf = new float[clean.length];
+        for (int i = 0; i < clean.length; i++) {
+            costs[i] = (float) Math.max(0.05, clean[i] + rnd.nextGaussian());
+            pf[i] = (float) paths[i];
+        }
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        double[] path = new double[m];
+        for (int round = 0; round < 2; round++) { // round 0 warms up
+            long t0 = mx.getCurrentThreadCpuTime();
+            long n = 0;
+            while (mx.getCurrentThreadCpuTime() - t0 < seconds * 1e9) {
+                GridShortestPath.solve(grid, clean, (int) (n % batch) * m, path, 0);
+                n++;
+            }
+            if (round == 1) System.out.printf("dijkstra %dx%d: %.0f solves per CPU-second%n", side, side,
+                    n / ((mx.getCurrentThreadCpuTime() - t0) / 1e9));
+        }
+        String[] specs = {"bellman-ford:loop=for,loss=l2,beta=10,iterations=25,tconorm=probabilistic",
+                "smooth-loss:samples=30,sigma=0.1,seed=1", "smooth-algorithm:samples=30,sigma=0.1,seed=1",
+                "fenchel-young:samples=30,sigma=0.1,seed=1"};
+        float[] g = new float[batch * m];
+        float[] h = new float[batch * m * m];
+        for (String spec : specs) {
+            AlgorithmicLoss loss = Losses.parse(spec);
+            for (boolean hessian : new boolean[] {true, false}) {
+                if (spec.startsWith("bellman") && hessian && side > 18) continue; // O(m²) memory per thread
+                for (int round = 0; round < 2; round++) {
+                    long t0 = mx.getCurrentThreadCpuTime();
+                    long n = 0;
+                    while (mx.getCurrentThreadCpuTime() - t0 < seconds * 1e9) {
+                        loss.evaluate((int) (n % batch), m, costs, pf, g, hessian ? h : null);
+                        n++;
+                    }
+                    if (round == 1) System.out.printf("%s %dx%d %s: %.1f samples per CPU-second%n", spec, side, side,
+                            hessian ? "loss+gradient+Hessian" : "loss+gradient", n / ((mx.getCurrentThreadCpuTime() - t0) / 1e9));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,307 @@
+// Host harness: runs the kernels' per-sample math (kernels/nl_*.cuh, the code the GPU runs) on the CPU and
+// compares it with golden outputs written by the Java CPU implementation (org.newtonloss.cuda.GoldenWriter).
+// Usage: harness [--invariants] GOLDEN_FILE...   Exit 0 when every case agrees, 1 on a mismatch, 2 on unreadable
+// input. With --invariants the Hessians are not compared with the golden ones, only checked for symmetry and
+// H·1 = 0 (losses and gradients are still compared): for cases whose golden Hessians are known to be wrong.
+//
+// Golden format: whitespace-separated tokens. "case NAME" opens a case, "end" closes it; in between, scalar
+// fields "key value" and arrays "key COUNT v1 ... vCOUNT" (see GoldenWriter for the keys).
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "../kernels/nl_dsn.cuh"
+#include "../kernels/nl_linalg.cuh"
+#include "../kernels/nl_softsorts.cuh"
+
+namespace {
+
+/** --invariants: Hessians are checked for symmetry and H·1 = 0 instead of against the golden ones. */
+bool g_invariants_only = false;
+
+struct Case {
+    std::string name;
+    std::map<std::string, std::string> scalars;
+    std::map<std::string, std::vector<double>> arrays;
+
+    double num(const std::string& k) const {
+        auto it = scalars.find(k);
+        if (it == scalars.end()) throw std::runtime_error("case " + name + ": missing field '" + k + "'");
+        return std::stod(it->second);
+    }
+    const std::vector<double>& arr(const std::string& k) const {
+        auto it = arrays.find(k);
+        if (it == arrays.end()) throw std::runtime_error("case " + name + ": missing array '" + k + "'");
+        return it->second;
+    }
+    bool has(const std::string& k) const { return arrays.count(k) > 0; }
+};
+
+const char* ARRAY_KEYS[] = {"comps", "x", "rank", "loss", "grad", "hess", "loss32", "grad32", "hess32", "C", "g", "step", "lambda_used", "status"};
+
+bool is_array_key(const std::string& k) {
+    for (const char* a : ARRAY_KEYS)
+        if (k == a) return true;
+    return false;
+}
+
+std::vector<Case> read_cases(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("cannot read " + path);
+    std::vector<Case> cases;
+    std::string tok;
+    while (in >> tok) {
+        if (tok != "case") throw std::runtime_error(path + ": expected 'case', got '" + tok + "'");
+        Case c;
+        in >> c.name;
+        while (in >> tok && tok != "end") {
+            if (is_array_key(tok)) {
+                long long count;
+                in >> count;
+                std::vector<double> v((size_t)count);
+                for (auto& e : v) {
+                    std::string s;
+                    in >> s;
+                    e = std::strtod(s.c_str(), nullptr);  // not stod: it rejects subnormal values
+                }
+                c.arrays[tok] = std::move(v);
+            } else {
+                in >> c.scalars[tok];
+            }
+        }
+        cases.push_back(std::move(c));
+    }
+    return cases;
+}
+
+/**
+ * Agreement of one array, per block of `block` values (one sample's vector or matrix):
+ * |a − b| ≤ floor + atol·scale + rtol·|b| + slack, scale = max |b| over the block. `floor` is an absolute bound
+ * (values under float's range cannot be represented); for square blocks (Hessians) `slack` is the golden matrix's
+ * own asymmetry |b_ij − b_ji|: the CPU's Hessian is exact only up to that, so no comparison can be sharper.
+ */
+struct Checker {
+    std::string where;
+    int failures = 0;
+    double worst = 0;
+
+    void compare(const std::string& what, const std::vector<double>& got, const std::vector<double>& want,
+                 size_t block, double rtol, double atol, double floor = 0, int square = 0) {
+        if (got.size() != want.size()) {
+            std::printf("FAIL %s %s: %zu values, golden has %zu\n", where.c_str(), what.c_str(), got.size(),
+                        want.size());
+            failures++;
+            return;
+        }
+        for (size_t b0 = 0; b0 < want.size(); b0 += block) {
+            double scale = 0;
+            for (size_t i = b0; i < b0 + block && i < want.size(); i++) scale = std::fmax(scale, std::fabs(want[i]));
+            for (size_t i = b0; i < b0 + block && i < want.size(); i++) {
+                double err = std::fabs(got[i] - want[i]);
+                double slack = 0;
+                if (square > 0) {
+                    size_t r = (i - b0) / square, c = (i - b0) % square;
+                    slack = std::fabs(want[i] - want[b0 + c * square + r]);
+                }
+                double tol = floor + atol * scale + rtol * std::fabs(want[i]) + slack;
+                if (!(err <= tol) || !std::isfinite(got[i])) {
+                    if (failures < 10)
+                        std::printf("FAIL %s %s[%zu]: got %.17g, golden %.17g (|diff| %.3g > tol %.3g)\n",
+                                    where.c_str(), what.c_str(), i, got[i], want[i], err, tol);
+                    failures++;
+                }
+                if (scale > 0) worst = std::fmax(worst, err / scale);
+            }
+        }
+    }
+};
+
+/** rtol, atol (× the block's scale) and an absolute floor, per output precision. */
+struct Tol {
+    double rtol, atol, floor;
+};
+
+template <class T>
+Tol tol_for() {
+    // double: Tolerances.F64 (1e-9 relative, 1e-12 absolute) plus 1e-9 of the sample's scale for entries that
+    // are sums of terms much larger than themselves; float outputs: rounding to float (and its range).
+    return sizeof(T) == 8 ? Tol{1e-9, 1e-9, 1e-12} : Tol{1e-5, 1e-6, 1e-35};
+}
+
+/**
+ * Runs a ranking family's per-sample math (value, gradient, Hessian) as the kernels do: inputs and outputs in IO,
+ * arithmetic in T (the float NeuralSort/SoftSort kernels compute in double).
+ */
+template <class IO, class T, class Run>
+void check_ranking(const Case& c, Checker& ck, long long scratch, long long intScratch, Run run) {
+    const int n = (int)c.num("n"), batch = (int)c.num("batch");
+    const auto& xs = c.arr("x");
+    const auto& rk = c.arr("rank");
+    std::vector<IO> x(xs.begin(), xs.end());
+    std::vector<int> rank(rk.begin(), rk.end());
+    std::vector<T> ws((size_t)scratch);
+    std::vector<nl::Dual<T>> dws((size_t)scratch);
+    std::vector<int> iws((size_t)intScratch + 1);
+    std::vector<double> loss, grad, hess((size_t)batch * n * n), dloss, dgrad;
+    for (int s = 0; s < batch; s++) {
+        const IO* xp = x.data() + (size_t)s * n;
+        const int* rp = rank.data() + (size_t)s * n;
+        nl::Strided<T> w{ws.data(), 1};
+        nl::Strided<int> iw{iws.data(), 1};
+        T l = run(xp, rp, -1, w, iw);
+        loss.push_back(IO(l));
+        for (int j = 0; j < n; j++) grad.push_back(IO(w[j]));
+        for (int k = 0; k < n; k++) {
+            nl::Strided<nl::Dual<T>> dw{dws.data(), 1};
+            nl::Dual<T> dl = run(xp, rp, k, dw, iw);
+            for (int j = 0; j < n; j++) hess[(size_t)s * n * n + (size_t)j * n + k] = IO(dw[j].d);
+            if (k == 0) {
+                dloss.push_back(IO(dl.v));
+                for (int j = 0; j < n; j++) dgrad.push_back(IO(dw[j].v));
+            }
+        }
+    }
+    Tol t = tol_for<IO>();
+    ck.compare("loss", loss, c.arr("loss"), 1, t.rtol, t.atol, t.floor);
+    ck.compare("grad", grad, c.arr("grad"), n, t.rtol, t.atol, t.floor);
+    ck.compare("loss(dual)", dloss, c.arr("loss"), 1, t.rtol, t.atol, t.floor);
+    ck.compare("grad(dual)", dgrad, c.arr("grad"), n, t.rtol, t.atol, t.floor);
+    if (!g_invariants_only) ck.compare("hess", hess, c.arr("hess"), (size_t)n * n, t.rtol, t.atol, t.floor, n);
+    // Every ranking loss is invariant to a common shift of the scores, so H·1 = 0 and g·1 = 0; H is symmetric.
+    // Checked on the kernel's own results (in double): an independent oracle where golden Hessians are doubtful.
+    if (sizeof(IO) == 8) {
+        for (int s = 0; s < batch; s++) {
+            double scale = 0, gscale = 0, gsum = 0;
+            for (int k = 0; k < n * n; k++) scale = std::fmax(scale, std::fabs(hess[(size_t)s * n * n + k]));
+            for (int j = 0; j < n; j++) {
+                gscale = std::fmax(gscale, std::fabs(grad[(size_t)s * n + j]));
+                gsum += grad[(size_t)s * n + j];
+            }
+            double worst = 0;
+            for (int i = 0; i < n; i++) {
+                double row = 0;
+                for (int j = 0; j < n; j++) {
+                    double hij = hess[(size_t)s * n * n + (size_t)i * n + j], hji = hess[(size_t)s * n * n + (size_t)j * n + i];
+                    row += hij;
+                    worst = std::fmax(worst, std::fabs(hij - hji));
+                }
+                worst = std::fmax(worst, std::fabs(row));
+            }
+            // relative to the sample's scale, with an absolute floor for saturated samples whose H is ~1e-80
+            if (!(worst <= 1e-10 * scale + 1e-14) || !(std::fabs(gsum) <= 1e-10 * gscale + 1e-14)) {
+                std::printf("FAIL %s sample %d: invariants |H-H^T|, |H·1| up to %.3g (scale %.3g), g·1 = %.3g\n",
+                            ck.where.c_str(), s, worst, scale, gsum);
+                ck.failures++;
+            }
+        }
+    }
+}
+
+template <class T>
+void check_case(const Case& c, Checker& ck) {
+    const std::string family = c.scalars.at("family");
+    if (family == "dsn") {
+        const auto& cv = c.arr("comps");
+        std::vector<int> comps(cv.begin(), cv.end());
+        nl::DsnSpec<double> spec{comps.data(), (int)comps.size() / 3, (int)c.num("n"), (int)c.num("sigmoid"),
+                                 (double)(T)c.num("steepness"), (double)(T)c.num("art_lambda")};
+        long long scratch = nl::dsn_scratch(spec.n, spec.ncomp);
+        check_ranking<T, double>(c, ck, scratch, 0, [&](const T* x, const int* r, int dir, auto w, nl::Strided<int>) {
+            using S = typename std::remove_reference<decltype(w[0])>::type;
+            return nl::dsn_loss_grad<S, double>(spec, x, r, dir, w);
+        });
+    } else if (family == "neuralsort") {
+        nl::NeuralSortSpec<double> spec{(int)c.num("n"), c.num("tau")};
+        check_ranking<T, double>(c, ck, nl::neuralsort_scratch(spec.n), 0,
+                         [&](const T* x, const int* r, int dir, auto w, nl::Strided<int>) {
+                             using S = typename std::remove_reference<decltype(w[0])>::type;
+                             return nl::neuralsort_loss_grad<S, double>(spec, x, r, dir, w);
+                         });
+    } else if (family == "softsort") {
+        nl::SoftSortSpec<double> spec{(int)c.num("n"), c.num("tau"), (int)c.num("power")};
+        check_ranking<T, double>(c, ck, nl::softsort_scratch(spec.n), nl::softsort_int_scratch(spec.n),
+                         [&](const T* x, const int* r, int dir, auto w, nl::Strided<int> iw) {
+                             using S = typename std::remove_reference<decltype(w[0])>::type;
+                             return nl::softsort_loss_grad<S, double>(spec, x, r, dir, w, iw);
+                         });
+    } else if (family == "solve") {
+        const int m = (int)c.num("m"), batch = (int)c.num("batch"), maxEsc = (int)c.num("max_escalations");
+        const T lambda = (T)c.num("lambda");
+        std::vector<T> C(c.arr("C").begin(), c.arr("C").end()), g(c.arr("g").begin(), c.arr("g").end());
+        std::vector<T> L((size_t)m * m), st(m);
+        std::vector<double> step, lam, status;
+        for (int s = 0; s < batch; s++) {
+            T lu;
+            int k = nl::damped_cholesky_solve(nl::SerialTeam{}, C.data() + (size_t)s * m * m, m,
+                                              g.data() + (size_t)s * m, lambda, maxEsc, L.data(), st.data(), &lu);
+            for (int i = 0; i < m; i++) step.push_back(st[i]);
+            lam.push_back(lu);
+            // The device leaves systems without a factor to the host, which solves them with the CPU engine's
+            // spectral fallback (NewtonResult.STATUS_FALLBACK = -2).
+            status.push_back(k == nl::STATUS_NOT_SOLVED ? -2 : k);
+        }
+        Tol t = tol_for<T>();
+        if (sizeof(T) == 4) t = Tol{1e-3, 1e-3, 0};  // float solves (computed in float) of systems with κ ~ 1e4
+        ck.compare("status", status, c.arr("status"), 1, 0, 0);
+        std::vector<double> want = c.arr("step"), wantLam = c.arr("lambda_used");
+        for (int s = 0; s < batch; s++)
+            if (status[s] == -2) {  // not solved on the device: the host's result is not the kernel's to match
+                for (int i = 0; i < m; i++) want[(size_t)s * m + i] = 0;
+                wantLam[s] = lam[s];
+            }
+        ck.compare("lambda_used", lam, wantLam, 1, sizeof(T) == 8 ? 1e-15 : 1e-6, 0);
+        ck.compare("step", step, want, m, t.rtol, t.atol, t.floor);
+    } else {
+        throw std::runtime_error("case " + c.name + ": unknown family '" + family + "'");
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        std::fprintf(stderr, "usage: harness GOLDEN_FILE...\n");
+        return 2;
+    }
+    int cases = 0, failed = 0;
+    for (int a = 1; a < argc; a++) {
+        if (std::string(argv[a]) == "--invariants") {
+            g_invariants_only = true;
+            continue;
+        }
+        std::vector<Case> all;
+        try {
+            all = read_cases(argv[a]);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "harness: %s\n", e.what());
+            return 2;
+        }
+        for (const Case& c : all) {
+            const bool doubleOnly = c.scalars.count("precisions") && c.scalars.at("precisions") == "double";
+            for (int precision = 0; precision < (doubleOnly ? 1 : 2); precision++) {
+                Checker ck{c.name + (precision == 0 ? " [double]" : " [float]")};
+                try {
+                    if (precision == 0) check_case<double>(c, ck);
+                    else check_case<float>(c, ck);
+                } catch (const std::exception& e) {
+                    std::printf("FAIL %s: %s\n", ck.where.c_str(), e.what());
+                    ck.failures++;
+                }
+                cases++;
+                if (ck.failures > 0) {
+                    failed++;
+                    std::printf("FAIL %s: %d mismatches\n", ck.where.c_str(), ck.failures);
+                } else {
+                    std::printf("ok   %s (worst |diff|/scale %.2g)\n", ck.where.c_str(), ck.worst);
+                }
+            }
+        }
+    }
+    std::printf("harness: %d checks, %d failed\n", cases, failed);
+    return failed == 0 ? 0 : 1;
+}
