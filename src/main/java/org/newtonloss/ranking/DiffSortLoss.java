@@ -174,10 +174,38 @@ public final class DiffSortLoss implements GaussNewtonLoss {
                 throw new IllegalArgumentException("scores of sample " + sample + ": y[" + k + "] = " + y[off + k]
                         + " is not finite");
         }
-        DsnKernelF32 kern = kernelF32(m);
-        kern.ranks(target, off);
-        return kern.evaluate(y, off, grad, off, hess, sample * m * m);
+        // Computed in double and rounded once: diffsort's formulation forms 1 − α by subtraction, which in float
+        // rounds to 0 once α > 1 − 6e-8 (ordinary inputs at steepness 10), turning P entries of 1e-8 into 0 that then
+        // hit the BCE clamp: loss and gradient wrong by O(1) (DiffSortFloatAgreementTest). The softmax losses, the
+        // engine and the CUDA f32 kernels do the same. DsnKernelF32 stays for speed work on an accurate formulation.
+        DsnKernel kern = kernel(m);
+        FloatScratch w = floatScratch.get().fit(m);
+        for (int k = 0; k < m; k++) w.x[k] = y[off + k];
+        Ranks.stableAscendingRanksNoAlloc(target, off, m, kern.rank);
+        double value = kern.evaluate(w.x, 0, w.g, 0, hess == null ? null : w.h, 0);
+        for (int k = 0; k < m; k++) grad[off + k] = (float) w.g[k];
+        if (hess != null) {
+            int hOff = sample * m * m;
+            for (int k = 0; k < m * m; k++) hess[hOff + k] = (float) w.h[k];
+        }
+        return (float) value;
     }
+
+    /** Per-thread double buffers of the float entry point (no allocation per sample). */
+    private static final class FloatScratch {
+        double[] x = new double[0], g = new double[0], h = new double[0];
+
+        FloatScratch fit(int m) {
+            if (x.length != m) {
+                x = new double[m];
+                g = new double[m];
+                h = new double[m * m];
+            }
+            return this;
+        }
+    }
+
+    private static final ThreadLocal<FloatScratch> floatScratch = ThreadLocal.withInitial(FloatScratch::new);
 
     /**
      * The relaxed permutation matrix of the n scores {@code x[off .. off+n)}, row-major into {@code p[0 .. n²)}:

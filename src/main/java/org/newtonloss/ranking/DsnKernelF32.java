@@ -162,8 +162,8 @@ final class DsnKernelF32 {
                 float ti = di[t], tj = dj[t], e = tj - ti, s = a1 * e;
                 dd[t] = e;
                 ad[t] = s;
-                dmin[t] = tj - a * e - s * d;
-                dmax[t] = ti + a * e + s * d;
+                dmin[t] = a * ti + om * tj - s * d;
+                dmax[t] = om * ti + a * tj + s * d;
             }
             int in = i * nn, jn = j * nn, tb = tapeOff[c] - lo[c];
             for (int r = l0; r < l1; r++) {
@@ -177,8 +177,8 @@ final class DsnKernelF32 {
                 for (int t = l0; t < l1; t++) {
                     float ti = ci[t], tj = cj[t], tD = tj - ti, s = ad[t] * dD;
                     tape[t] = tD;
-                    cmn[t] = tj - a * tD - s;
-                    cmx[t] = ti + a * tD + s;
+                    cmn[t] = a * ti + om * tj - s;
+                    cmx[t] = om * ti + a * tj + s;
                 }
             }
         }

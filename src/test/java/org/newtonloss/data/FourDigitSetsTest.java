@@ -92,6 +92,6 @@ class FourDigitSetsTest {
         assertEquals(5_000, p.validation().count());
         assertEquals(train.range(55_000, 60_000), p.validation());
         assertEquals(test, p.test());
-        assertEquals(11, MnistPools.splitIdx(synthetic(1).range(0, 12), test, "idx").train().count());
+        assertEquals(11, MnistPools.splitIdx(synthetic(2).range(0, 12), test, "idx").train().count());
     }
 }
