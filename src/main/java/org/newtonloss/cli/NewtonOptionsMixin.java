@@ -11,7 +11,7 @@ final class NewtonOptionsMixin {
             description = "hessian, hessian-mean, fisher or gauss-newton (required by newton; bench default: ${DEFAULT-VALUE}).")
     String curvature;
 
-    @Option(names = "--safeguard", paramLabel = "S", defaultValue = "escalate",
+    @Option(names = "--safeguard", paramLabel = "S", defaultValue = "clip",
             description = "What makes an indefinite C + lambda*I solvable: escalate, spectral or clip. Default: ${DEFAULT-VALUE}.")
     String safeguard;
 

@@ -61,7 +61,7 @@ public final class TrainCommand implements Callable<Integer> {
         String curvature;
         @Option(names = "--lambda", defaultValue = "1", description = "Newton damping lambda > 0 (default: ${DEFAULT-VALUE})")
         double lambda;
-        @Option(names = "--safeguard", defaultValue = "escalate", description = "for indefinite Hessians: escalate | spectral | clip (default: ${DEFAULT-VALUE})")
+        @Option(names = "--safeguard", defaultValue = "clip", description = "for indefinite Hessians: escalate | spectral | clip (default: ${DEFAULT-VALUE})")
         String safeguard;
         @Option(names = "--n", defaultValue = "5", description = "items per set (default: ${DEFAULT-VALUE})")
         int n;

@@ -10,8 +10,8 @@ import java.util.Objects;
  * @param lambda    the damping λ, finite and &gt; 0
  */
 public record NewtonOptions(Curvature curvature, Safeguard safeguard, double lambda) {
-    /** The safeguard used when none is named: {@link Safeguard#ESCALATE}, the paper's plain damped solve. */
-    public static final Safeguard DEFAULT_SAFEGUARD = Safeguard.ESCALATE;
+    /** The safeguard used when none is named: {@link Safeguard#CLIP}, the best-training one in docs/curvature.md. */
+    public static final Safeguard DEFAULT_SAFEGUARD = Safeguard.CLIP;
 
     /** @throws IllegalArgumentException if λ is not finite and &gt; 0 (the message names lambda and its value) */
     public NewtonOptions {
