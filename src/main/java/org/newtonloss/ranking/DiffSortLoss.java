@@ -37,7 +37,6 @@ public final class DiffSortLoss implements GaussNewtonLoss {
     private final boolean torchCurvature;
     private final ConcurrentHashMap<Integer, int[][]> flatNetworks = new ConcurrentHashMap<>();
     private final ThreadLocal<DsnKernel> kernels = new ThreadLocal<>();
-    private final ThreadLocal<DsnKernelF32> kernelsF32 = new ThreadLocal<>();
 
     /**
      * @param network   odd-even or bitonic
@@ -131,14 +130,6 @@ public final class DiffSortLoss implements GaussNewtonLoss {
         return kern;
     }
 
-    private DsnKernelF32 kernelF32(int n) {
-        DsnKernelF32 kern = kernelsF32.get();
-        if (kern != null && kern.n == n) return kern;
-        int[][] net = flat(n);
-        kern = new DsnKernelF32(n, net, sigmoid, (float) steepness, (float) artLambda);
-        if (DsnKernel.footprint(n, net[0].length) <= 2 * CACHE_LIMIT) kernelsF32.set(kern);
-        return kern;
-    }
 
     @Override
     public double evaluate(int sample, int m, double[] y, double[] target, double[] grad, double[] hess) {
@@ -177,7 +168,7 @@ public final class DiffSortLoss implements GaussNewtonLoss {
         // Computed in double and rounded once: diffsort's formulation forms 1 − α by subtraction, which in float
         // rounds to 0 once α > 1 − 6e-8 (ordinary inputs at steepness 10), turning P entries of 1e-8 into 0 that then
         // hit the BCE clamp: loss and gradient wrong by O(1) (DiffSortFloatAgreementTest). The softmax losses, the
-        // engine and the CUDA f32 kernels do the same. DsnKernelF32 stays for speed work on an accurate formulation.
+        // engine and the CUDA f32 kernels do the same.
         DsnKernel kern = kernel(m);
         FloatScratch w = floatScratch.get().fit(m);
         for (int k = 0; k < m; k++) w.x[k] = y[off + k];

@@ -37,7 +37,8 @@ class RelaxedBellmanFordTest {
             Path c = p.resolve("shared/reference/bf_reference_public.json");
             if (Files.exists(c)) return c;
         }
-        return Path.of("/work/shared/reference/bf_reference_public.json");
+        throw new IllegalStateException("shared/reference/bf_reference_public.json not found in any parent of "
+                + Path.of("").toAbsolutePath() + " (the project expects shared/ beside the checkout)");
     }
 
     static Stream<Reference> references() throws IOException {
