@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import org.newtonloss.loss.AlgorithmicLoss;
 
@@ -34,12 +35,15 @@ public final class Backends {
     static List<Found> load(ClassLoader loader) {
         List<Found> found = new ArrayList<>();
         try {
-            for (ServiceLoader.Provider<BackendProvider> p : ServiceLoader.load(BackendProvider.class, loader).stream().toList()) {
+            // The iterator (not stream()) goes on after a provider that fails: one bad entry must not hide the rest.
+            java.util.Iterator<BackendProvider> it = ServiceLoader.load(BackendProvider.class, loader).iterator();
+            for (int guard = 0; guard < 64; guard++) {
                 try {
-                    BackendProvider provider = p.get();
+                    if (!it.hasNext()) break;
+                    BackendProvider provider = it.next();
                     found.add(new Found(provider.name().toLowerCase(Locale.ROOT), provider, null));
-                } catch (Throwable t) { // ServiceConfigurationError, LinkageError: report, never throw
-                    found.add(new Found(guessName(p.type().getSimpleName()), null, oneLine(t)));
+                } catch (ServiceConfigurationError | LinkageError | RuntimeException e) {
+                    found.add(new Found(guessName(String.valueOf(e.getMessage())), null, oneLine(e)));
                 }
             }
         } catch (Throwable t) {
@@ -48,7 +52,10 @@ public final class Backends {
         return List.copyOf(found);
     }
 
-    /** Every known backend with usable/not and the reason, best first (CPU always listed, CUDA always listed). */
+    /**
+     * Every known backend with usable/not and the reason: usable ones first, each group by priority (CPU and CUDA
+     * are always listed).
+     */
     public static List<BackendStatus> describe() { return describe(Holder.PROVIDERS); }
 
     static List<BackendStatus> describe(List<Found> providers) {
@@ -65,7 +72,8 @@ public final class Backends {
             }
         }
         if (!sawCuda) out.add(new BackendStatus(CUDA, Integer.MIN_VALUE, Availability.unusable(missingCudaReason())));
-        out.sort(Comparator.comparingInt(BackendStatus::priority).reversed());
+        // usable backends first, each group by priority
+        out.sort(Comparator.comparing((BackendStatus s) -> !s.usable()).thenComparing(Comparator.comparingInt(BackendStatus::priority).reversed()));
         return List.copyOf(out);
     }
 
@@ -143,9 +151,9 @@ public final class Backends {
                         : "; " + CUDA_DRIVER + " not found (no NVIDIA driver)");
     }
 
-    private static String guessName(String simpleClassName) {
-        String s = simpleClassName.toLowerCase(Locale.ROOT);
-        return s.contains("cuda") ? CUDA : s.replace("backendprovider", "").replace("provider", "");
+    /** A name for a provider that failed to load, from the error's text (which names its class). */
+    private static String guessName(String errorText) {
+        return errorText.toLowerCase(Locale.ROOT).contains("cuda") ? CUDA : "unknown";
     }
 
     /** The exception and, when it wraps one, its root cause, on one line. */

@@ -23,7 +23,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "newtonloss", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Newton losses for algorithmic losses: evaluate relaxed sorting and path losses with exact "
                 + "gradients and Hessians, take regularised Newton steps, and benchmark them.",
-        subcommands = {InfoCommand.class, EvalCommand.class, NewtonCommand.class, BenchCommand.class, IsolateCommand.class, SyntheticCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, EvalCommand.class, NewtonCommand.class, BenchCommand.class, IsolateCommand.class, SyntheticCommand.class, TrainCommand.class, DataCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Success. */
     public static final int EXIT_OK = 0;

@@ -1,6 +1,5 @@
 package org.newtonloss.linalg;
 
-import org.newtonloss.loss.Batches;
 
 /**
  * Cholesky factorisation {@code A = L Lᵀ} and solves {@code A x = b} for a batch of small symmetric positive
@@ -19,7 +18,7 @@ import org.newtonloss.loss.Batches;
  *
  * <p>The float variants store float but accumulate every dot product in double, so their residuals are at the
  * level of float rounding of the inputs and outputs. Batches run in parallel across systems
- * ({@link Batches#forEachSample}); the per-system kernels allocate nothing.
+ * ({@link SystemLoop}: on the calling thread for small batches); the per-system kernels allocate nothing.
  */
 public final class BatchedCholesky {
     private BatchedCholesky() {}
@@ -40,7 +39,7 @@ public final class BatchedCholesky {
         Shapes.checkLength("a", a.length, batch, m * m);
         Shapes.checkLength("l", l.length, batch, m * m);
         Shapes.checkLength("info", info.length, batch, 1);
-        Batches.forEachSample(batch, m, s -> info[s] = factor(a, s * m * m, m, l, s * m * m));
+        SystemLoop.forEach(batch, m, SystemLoop.choleskyFlops(m), s -> info[s] = factor(a, s * m * m, m, l, s * m * m));
     }
 
     /** As {@link #factor(double[], int, int, double[], int[])}, allocating and returning {@code info}. */
@@ -65,7 +64,7 @@ public final class BatchedCholesky {
         if (info != null) Shapes.checkLength("info", info.length, batch, 1);
         Shapes.checkLength("b", b.length, batch, m);
         Shapes.checkLength("x", x.length, batch, m);
-        Batches.forEachSample(batch, m, s -> {
+        SystemLoop.forEach(batch, m, SystemLoop.choleskyFlops(m), s -> {
             if (info == null || info[s] == 0) solve(l, s * m * m, m, b, s * m, x, s * m);
             else java.util.Arrays.fill(x, s * m, s * m + m, 0.0);
         });
@@ -79,7 +78,7 @@ public final class BatchedCholesky {
         Shapes.checkLength("a", a.length, batch, m * m);
         Shapes.checkLength("l", l.length, batch, m * m);
         Shapes.checkLength("info", info.length, batch, 1);
-        Batches.forEachSample(batch, m, s -> info[s] = factor(a, s * m * m, m, l, s * m * m));
+        SystemLoop.forEach(batch, m, SystemLoop.choleskyFlops(m), s -> info[s] = factor(a, s * m * m, m, l, s * m * m));
     }
 
     /** Float version of {@link #factor(double[], int, int, double[])}. */
@@ -96,7 +95,7 @@ public final class BatchedCholesky {
         if (info != null) Shapes.checkLength("info", info.length, batch, 1);
         Shapes.checkLength("b", b.length, batch, m);
         Shapes.checkLength("x", x.length, batch, m);
-        Batches.forEachSample(batch, m, s -> {
+        SystemLoop.forEach(batch, m, SystemLoop.choleskyFlops(m), s -> {
             if (info == null || info[s] == 0) solve(l, s * m * m, m, b, s * m, x, s * m);
             else java.util.Arrays.fill(x, s * m, s * m + m, 0f);
         });

@@ -1,6 +1,5 @@
 package org.newtonloss.linalg;
 
-import org.newtonloss.loss.Batches;
 
 /**
  * Eigendecomposition {@code A = V Λ Vᵀ} of a batch of small real symmetric matrices: Householder reduction to
@@ -37,7 +36,7 @@ public final class SymmetricEigen {
         Shapes.checkLength("values", values.length, batch, m);
         Shapes.checkLength("vectors", vectors.length, batch, m * m);
         ThreadLocal<double[]> work = ThreadLocal.withInitial(() -> new double[workSize(m)]);
-        Batches.forEachSample(batch, 4 * m * m, s ->
+        SystemLoop.forEach(batch, m, 12 * SystemLoop.choleskyFlops(m) + 64L * m * m, s ->
                 decompose(a, s * m * m, m, values, s * m, vectors, s * m * m, work.get()));
     }
 

@@ -2,7 +2,7 @@ package org.newtonloss.newton;
 
 import org.newtonloss.linalg.BatchedCholesky;
 import org.newtonloss.linalg.Shapes;
-import org.newtonloss.loss.Batches;
+import org.newtonloss.linalg.SystemLoop;
 
 /**
  * The Newton-loss step of METHOD.md §1 for a batch: {@code step_i = (C_i + λ_i I)⁻¹ g_i}, {@code z*_i = ȳ_i −
@@ -49,7 +49,9 @@ public final class NewtonEngine {
         switch (options.curvature()) {
             case HESSIAN, GAUSS_NEWTON -> {
                 systems = batch;
-                Batches.forEachSample(batch, m, i -> {
+                long flops = options.safeguard() == Safeguard.ESCALATE ? 2 * SystemLoop.choleskyFlops(m)
+                        : 6 * SystemLoop.choleskyFlops(m) + 64L * m * m; // tridiagonalisation ≈ 4 Cholesky
+                SystemLoop.forEach(batch, m, flops, i -> {
                     DampedSystem sys = SCRATCH.get();
                     sys.prepare(options.safeguard(), options.lambda(), curvature, i * m * m, m);
                     sys.apply(grad, i * m, step, i * m);
@@ -167,7 +169,7 @@ public final class NewtonEngine {
             for (int a = 0; a < n; a++) t[i * n + a] = k[a * n + i] - (a == i ? n * lambda : 0);
             BatchedCholesky.solve(l, 0, n, t, i * n, t, i * n);
         }
-        Batches.forEachSample(batch, m, i -> {
+        SystemLoop.forEach(batch, m, 2L * n * m, i -> {
             int o = i * m;
             for (int j = 0; j < m; j++) {
                 double s = g[o + j];

@@ -79,12 +79,13 @@ public final class SmoothedAlgorithmLoss extends PerturbedPathLoss {
                     g *= scale;
                     for (int k = 0; k < m; k++) f[s * m + k] += g * d.eps[t * m + k];
                 }
-            for (int s = 0; s < samples; s++)
-                for (int i = 0; i < m; i++) {
+            for (int i = 0; i < m; i++) {
+                int row = ho + i * m;
+                for (int s = 0; s < samples; s++) {
                     double e = d.eps[s * m + i];
-                    int row = ho + i * m;
                     for (int j = 0; j < m; j++) hess[row + j] += e * f[s * m + j];
                 }
+            }
         }
         symmetrise(hess, ho, m);
         return value;

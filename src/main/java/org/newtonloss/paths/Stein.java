@@ -29,20 +29,24 @@ public final class Stein {
     /** Writes the Hessian estimate (row-major m×m) into {@code hess[ho ..]}. */
     public static void hessian(double[] eps, int samples, int m, double[] values, double baseline, double sigma,
                                double[] hess, int ho) {
-        Arrays.fill(hess, ho, ho + m * m, 0.0);
+        double[] a = new double[samples];
         double diagonal = 0;
         for (int s = 0; s < samples; s++) {
-            double a = (values[s] - baseline) / (samples * sigma * sigma);
-            if (a == 0) continue;
-            diagonal += a;
-            int r = s * m;
-            for (int i = 0; i < m; i++) {
-                double ai = a * eps[r + i];
-                int row = ho + i * m;
+            a[s] = (values[s] - baseline) / (samples * sigma * sigma);
+            diagonal += a[s];
+        }
+        // row by row, so that each row stays in cache while the S rank-one terms are added to it
+        for (int i = 0; i < m; i++) {
+            int row = ho + i * m;
+            Arrays.fill(hess, row, row + m, 0.0);
+            for (int s = 0; s < samples; s++) {
+                double ai = a[s] * eps[s * m + i];
+                if (ai == 0) continue;
+                int r = s * m;
                 for (int j = 0; j < m; j++) hess[row + j] += ai * eps[r + j];
             }
+            hess[row + i] -= diagonal;
         }
-        for (int i = 0; i < m; i++) hess[ho + i * m + i] -= diagonal;
     }
 
     /**
@@ -53,11 +57,12 @@ public final class Stein {
                                 double sigma, double[] jac) {
         Arrays.fill(jac, 0, k * m, 0.0);
         double scale = 1.0 / (samples * sigma);
-        for (int s = 0; s < samples; s++) {
-            for (int i = 0; i < k; i++) {
+        for (int i = 0; i < k; i++) {
+            int row = i * m;
+            for (int s = 0; s < samples; s++) {
                 double a = (outputs[s * k + i] - (base == null ? 0 : base[i])) * scale;
                 if (a == 0) continue;
-                int row = i * m, r = s * m;
+                int r = s * m;
                 for (int j = 0; j < m; j++) jac[row + j] += a * eps[r + j];
             }
         }

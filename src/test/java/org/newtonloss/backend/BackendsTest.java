@@ -131,19 +131,25 @@ class BackendsTest {
         Path services = dir.resolve("META-INF/services");
         Files.createDirectories(services);
         Files.writeString(services.resolve(BackendProvider.class.getName()),
-                GoodProvider.class.getName() + "\n" + CudaFailingProvider.class.getName() + "\n");
+                "org.newtonloss.cuda.NoSuchCudaProvider\n" + GoodProvider.class.getName() + "\n"
+                        + CudaFailingProvider.class.getName() + "\n");
         try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
-            // The project's own CUDA provider is registered on the parent loader too: keep this test's providers.
+            // Providers of the real classpath (e.g. the CUDA backend's) are found too: look only at the two added here.
             List<Backends.Found> found = Backends.load(loader).stream()
-                    .filter(f -> !(f.provider() instanceof org.newtonloss.cuda.CudaBackendProvider)).toList();
-            assertEquals(2, found.size(), found::toString);
-            assertInstanceOf(GoodProvider.class, found.get(0).provider());
-            assertEquals("good", found.get(0).name());
-            assertEquals("cuda", found.get(1).name());
-            assertTrue(found.get(1).failure().contains("no driver here"), found.get(1).failure());
-            List<BackendStatus> all = Backends.describe(found);
-            assertEquals("good", all.get(0).name()); // highest priority first
-            BackendStatus cuda = all.stream().filter(s -> s.name().equals("cuda")).findFirst().orElseThrow();
+                    .filter(f -> f.provider() instanceof GoodProvider || f.provider() == null
+                            && (f.failure().contains("NoSuchCudaProvider") || f.failure().contains("CudaFailingProvider"))).toList();
+            // a listed class that does not exist neither hides the providers after it nor throws
+            assertEquals(3, found.size(), found::toString);
+            assertEquals("cuda", found.get(0).name());
+            assertTrue(found.get(0).failure().contains("NoSuchCudaProvider not found"), found.get(0).failure());
+            assertEquals("good", found.get(1).name());
+            assertEquals("cuda", found.get(2).name());
+            assertTrue(found.get(2).failure().contains("CudaFailingProvider could not be instantiated"), found.get(2).failure());
+            assertTrue(found.get(2).failure().contains("caused by IllegalStateException: no driver here"), found.get(2).failure());
+            List<Backends.Found> two = List.of(found.get(1), found.get(2));
+            List<String> order = Backends.describe(two).stream().map(BackendStatus::name).toList();
+            assertEquals(List.of("good", "cpu", "cuda"), order, "usable first, by priority; unusable last");
+            BackendStatus cuda = Backends.describe(two).get(2);
             assertTrue(cuda.reason().startsWith("provider failed to load: "), cuda.reason());
         }
     }

@@ -181,5 +181,21 @@ class MainErrorsTest {
             assertEquals("", r.err(), r::toString);
         }
         assertTrue(CliRunner.run("newton", "--help").out().contains("--curvature"));
+        // every registered command (and its subcommands) answers --help
+        picocli.CommandLine root = new picocli.CommandLine(new Main());
+        List<String> names = new ArrayList<>();
+        root.getSubcommands().forEach((name, cmd) -> {
+            names.add(name);
+            cmd.getSubcommands().keySet().forEach(sub -> names.add(name + " " + sub));
+        });
+        assertTrue(names.containsAll(List.of("info", "eval", "newton", "bench", "data paths")), names::toString);
+        for (String name : names) {
+            if (name.startsWith("help")) continue;
+            List<String> args = new ArrayList<>(List.of(name.split(" ")));
+            args.add("--help");
+            CliRunner r = CliRunner.run(args.toArray(String[]::new));
+            assertEquals(Main.EXIT_OK, r.exit(), r::toString);
+            assertTrue(r.out().startsWith("Usage: newtonloss " + name), r::toString);
+        }
     }
 }

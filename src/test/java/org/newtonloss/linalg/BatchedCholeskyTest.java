@@ -122,6 +122,34 @@ class BatchedCholeskyTest {
         assertArrayEquals(x, b);
     }
 
+    @Test
+    void parallelBatchEqualsSystemBySystem() {
+        int m = 8, batch = 2000; // above SystemLoop.SEQUENTIAL_FLOPS: runs on the common pool
+        assertTrue((double) batch * SystemLoop.choleskyFlops(m) >= SystemLoop.SEQUENTIAL_FLOPS);
+        Random rnd = new Random(12);
+        double[] a = new double[batch * m * m];
+        for (int s = 0; s < batch; s++) {
+            double[] block = s % 7 == 3 ? RandomMatrices.symmetric(rnd, m) : RandomMatrices.spd(rnd, m);
+            System.arraycopy(block, 0, a, s * m * m, m * m);
+        }
+        double[] b = rnd.doubles(batch * m).toArray();
+        double[] l = new double[a.length];
+        double[] x = new double[b.length];
+        int[] info = BatchedCholesky.factor(a, batch, m, l);
+        BatchedCholesky.solve(l, info, b, batch, m, x);
+        double[] l1 = new double[m * m];
+        double[] x1 = new double[m];
+        for (int s = 0; s < batch; s++) {
+            int expectedInfo = BatchedCholesky.factor(a, s * m * m, m, l1, 0);
+            assertEquals(expectedInfo, info[s], "info " + s);
+            assertArrayEquals(l1, java.util.Arrays.copyOfRange(l, s * m * m, (s + 1) * m * m), "factor " + s);
+            if (expectedInfo == 0) {
+                BatchedCholesky.solve(l1, 0, m, b, s * m, x1, 0);
+                assertArrayEquals(x1, java.util.Arrays.copyOfRange(x, s * m, (s + 1) * m), "solution " + s);
+            }
+        }
+    }
+
     record Failure(String name, double[] diagonalOrMatrix, int m, int expectedInfo) {
         @Override public String toString() { return name; }
     }

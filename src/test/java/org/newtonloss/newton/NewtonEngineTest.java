@@ -485,6 +485,32 @@ class NewtonEngineTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Safeguard.class)
+    void largeParallelBatchEqualsSampleBySample(Safeguard sg) {
+        int batch = 600, m = 12; // large enough for SystemLoop to fork
+        Random rnd = new Random(66);
+        double[] c = new double[0];
+        for (int i = 0; i < batch; i++) c = concat(c, i % 3 == 0 ? RandomMatrices.symmetric(rnd, m) : RandomMatrices.spd(rnd, m));
+        double[] g = gaussian(rnd, batch * m);
+        double[] y = gaussian(rnd, batch * m);
+        NewtonOptions o = new NewtonOptions(Curvature.HESSIAN, sg, 0.05);
+        NewtonResult all = engine.step(o, y, g, c, batch, m);
+        int escalated = 0, modified = 0;
+        for (int i = 0; i < batch; i++) {
+            NewtonResult one = engine.step(o, Arrays.copyOfRange(y, i * m, i * m + m), Arrays.copyOfRange(g, i * m, i * m + m),
+                    Arrays.copyOfRange(c, i * m * m, (i + 1) * m * m), 1, m);
+            assertArrayEquals(one.step(), Arrays.copyOfRange(all.step(), i * m, i * m + m), "step " + i);
+            assertEquals(one.status()[0], all.status()[i], "status " + i);
+            assertEquals(one.lambda()[0], all.lambda()[i], "lambda " + i);
+            escalated += one.stats().escalated();
+            modified += one.stats().modifiedSystems();
+        }
+        assertEquals(escalated, all.stats().escalated());
+        assertEquals(modified, all.stats().modifiedSystems());
+        assertTrue(sg == Safeguard.ESCALATE ? escalated > 100 : modified > 100, "the batch exercises the safeguard");
+    }
+
     @Test
     void badInputNamesTheArgumentAndItsValue() {
         double[] y = new double[6], g = new double[6], c = new double[18];

@@ -1,0 +1,139 @@
+package org.newtonloss.train;
+
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.newtonloss.data.FourDigitSets;
+
+/**
+ * The four-digit MNIST ranking networks. {@link Architecture#PAPER} is diffsort's CNN (METHOD.md §4): conv 5×5
+ * 1→32 (pad 2), ReLU, max-pool 2; conv 5×5 32→64 (pad 2), ReLU, max-pool 2; dense 12,544→64, ReLU; dense 64→1
+ * (one score per 28×112 item). Weights are drawn U(±1/√fan_in) (DL4J's UNIFORM, PyTorch's default for these
+ * layers); biases start at 0.
+ */
+public final class RankingCnn {
+    /** Which network scores the items. */
+    public enum Architecture {
+        /** The paper's CNN (the default and the benchmark's network). */
+        PAPER,
+        /**
+         * A small, fast stand-in for tests and quick checks of the training machinery: max-pool 4; conv 5×5 1→8 (pad
+         * 2), ReLU, max-pool 2; dense 336→32, ReLU; dense 32→1. Not the paper's network.
+         */
+        SMALL
+    }
+
+    private RankingCnn() {}
+
+    /** The paper's network; see {@link #configuration(Architecture, ILossFunction, double, long, CNN2DFormat, WorkspaceMode)}. */
+    public static MultiLayerConfiguration configuration(ILossFunction loss, double lr, long seed, CNN2DFormat layout,
+                                                        WorkspaceMode workspace) {
+        return configuration(Architecture.PAPER, loss, lr, seed, layout, workspace);
+    }
+
+    /**
+     * The network configuration, Adam with learning rate {@code lr}, in float.
+     *
+     * @param layout    NCHW or NHWC (with one channel both are the same memory layout of the input)
+     * @param workspace DL4J workspace mode for training and inference
+     */
+    public static MultiLayerConfiguration configuration(Architecture architecture, ILossFunction loss, double lr, long seed,
+                                                        CNN2DFormat layout, WorkspaceMode workspace) {
+        if (architecture == Architecture.SMALL) return small(loss, lr, seed, layout, workspace);
+        if (!(lr > 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("learning rate must be finite and > 0, got " + lr);
+        return new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(DataType.FLOAT)
+                .updater(new Adam(lr))
+                .weightInit(WeightInit.UNIFORM)
+                .trainingWorkspaceMode(workspace)
+                .inferenceWorkspaceMode(workspace)
+                .list()
+                .layer(new ConvolutionLayer.Builder(5, 5).nOut(32).padding(2, 2).stride(1, 1).dataFormat(layout)
+                        .activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                        .dataFormat(layout).build())
+                .layer(new ConvolutionLayer.Builder(5, 5).nOut(64).padding(2, 2).stride(1, 1).dataFormat(layout)
+                        .activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                        .dataFormat(layout).build())
+                .layer(new DenseLayer.Builder().nOut(64).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(loss).nOut(1).activation(Activation.IDENTITY).build())
+                .setInputType(InputType.convolutional(FourDigitSets.HEIGHT, FourDigitSets.WIDTH, 1, layout))
+                .build();
+    }
+
+    private static MultiLayerConfiguration small(ILossFunction loss, double lr, long seed, CNN2DFormat layout, WorkspaceMode workspace) {
+        if (!(lr > 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("learning rate must be finite and > 0, got " + lr);
+        return new NeuralNetConfiguration.Builder()
+                .seed(seed).dataType(DataType.FLOAT).updater(new Adam(lr)).weightInit(WeightInit.UNIFORM)
+                .trainingWorkspaceMode(workspace).inferenceWorkspaceMode(workspace)
+                .list()
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(4, 4).stride(4, 4).dataFormat(layout).build())
+                .layer(new ConvolutionLayer.Builder(5, 5).nOut(8).padding(2, 2).stride(1, 1).dataFormat(layout).activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).dataFormat(layout).build())
+                .layer(new DenseLayer.Builder().nOut(32).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(loss).nOut(1).activation(Activation.IDENTITY).build())
+                .setInputType(InputType.convolutional(FourDigitSets.HEIGHT, FourDigitSets.WIDTH, 1, layout))
+                .build();
+    }
+
+    /** A fresh, initialised network of this architecture. */
+    public static MultiLayerNetwork create(Architecture architecture, ILossFunction loss, double lr, long seed, CNN2DFormat layout,
+                                           WorkspaceMode workspace) {
+        MultiLayerNetwork net = new MultiLayerNetwork(configuration(architecture, loss, lr, seed, layout, workspace));
+        net.init();
+        return net;
+    }
+
+    /** A fresh, initialised paper network. */
+    public static MultiLayerNetwork create(ILossFunction loss, double lr, long seed, CNN2DFormat layout, WorkspaceMode workspace) {
+        MultiLayerNetwork net = new MultiLayerNetwork(configuration(loss, lr, seed, layout, workspace));
+        net.init();
+        return net;
+    }
+
+    /**
+     * Routes the network's convolution and pooling layers through libnd4j's own conv2d / pooling ops (oneDNN in the
+     * {@code -onednn} builds of nd4j-native) instead of DL4J's Java-side im2col path. DL4J 1.0.0-M2.1 never does
+     * this by itself: its helper check looks up {@code org.nd4j.nativeblas.Nd4jCpu$Environment}, a class that moved,
+     * so the check always fails. Measured here: ~3x faster steps with {@code linux-x86_64-onednn-avx2}
+     * (benchmarks/RESULTS.md); outputs agree with the plain path to float rounding. Call again after restoring a
+     * network from a file.
+     */
+    public static void useNativeHelpers(MultiLayerNetwork net) {
+        try {
+            for (org.deeplearning4j.nn.api.Layer l : net.getLayers()) {
+                if (l instanceof org.deeplearning4j.nn.layers.convolution.ConvolutionLayer c) {
+                    var f = org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class.getDeclaredField("helper");
+                    f.setAccessible(true);
+                    f.set(c, new org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper(net.getLayerWiseConfigurations().getDataType()));
+                } else if (l instanceof org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer p) {
+                    var f = org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer.class.getDeclaredField("helper");
+                    f.setAccessible(true);
+                    f.set(p, new org.deeplearning4j.nn.layers.mkldnn.MKLDNNSubsamplingHelper(net.getLayerWiseConfigurations().getDataType()));
+                }
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("this DL4J version has no 'helper' field in its convolution layers; run with --helpers none", e);
+        }
+    }
+
+    /** The input shape of {@code items} items in this layout. */
+    public static long[] inputShape(int items, CNN2DFormat layout) {
+        return layout == CNN2DFormat.NCHW ? new long[] {items, 1, FourDigitSets.HEIGHT, FourDigitSets.WIDTH}
+                : new long[] {items, FourDigitSets.HEIGHT, FourDigitSets.WIDTH, 1};
+    }
+}
