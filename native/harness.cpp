@@ -6,8 +6,10 @@
 //
 // Golden format: whitespace-separated tokens. "case NAME" opens a case, "end" closes it; in between, scalar
 // fields "key value" and arrays "key COUNT v1 ... vCOUNT" (see GoldenWriter for the keys).
+#include <barrier>
 #include <cmath>
 #include <cstdio>
+#include <thread>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -120,6 +122,31 @@ struct Checker {
         }
     }
 };
+
+/**
+ * A team of real threads with a barrier for sync(): runs the warp/block decomposition of the linear-algebra code
+ * (loops split by lane, syncs between phases) on the host, so that a missing sync or a lane writing what another
+ * still reads shows up here rather than first on a GPU.
+ */
+struct ThreadTeam {
+    int lane;
+    int size;
+    std::barrier<>* bar;
+    void sync() const { bar->arrive_and_wait(); }
+};
+
+template <class T>
+int damped_solve_threads(int lanes, const T* C, int m, const T* g, T lambda, int maxEsc, T* L, T* st, T* lam) {
+    std::barrier<> bar(lanes);
+    std::vector<int> result(lanes);
+    std::vector<std::thread> threads;
+    for (int l = 0; l < lanes; l++)
+        threads.emplace_back([&, l] { result[l] = nl::damped_cholesky_solve(ThreadTeam{l, lanes, &bar}, C, m, g, lambda, maxEsc, L, st, lam); });
+    for (auto& t : threads) t.join();
+    for (int l = 1; l < lanes; l++)
+        if (result[l] != result[0]) return -999;  // lanes disagreeing about the status is a bug in itself
+    return result[0];
+}
 
 /** rtol, atol (× the block's scale) and an absolute floor, per output precision. */
 struct Tol {
@@ -235,10 +262,13 @@ void check_case(const Case& c, Checker& ck) {
         std::vector<T> C(c.arr("C").begin(), c.arr("C").end()), g(c.arr("g").begin(), c.arr("g").end());
         std::vector<T> L((size_t)m * m), st(m);
         std::vector<double> step, lam, status;
+        const int lanes = c.scalars.count("lanes") ? (int)c.num("lanes") : 1;
         for (int s = 0; s < batch; s++) {
             T lu;
-            int k = nl::damped_cholesky_solve(nl::SerialTeam{}, C.data() + (size_t)s * m * m, m,
-                                              g.data() + (size_t)s * m, lambda, maxEsc, L.data(), st.data(), &lu);
+            int k = lanes == 1 ? nl::damped_cholesky_solve(nl::SerialTeam{}, C.data() + (size_t)s * m * m, m,
+                                                           g.data() + (size_t)s * m, lambda, maxEsc, L.data(), st.data(), &lu)
+                               : damped_solve_threads(lanes, C.data() + (size_t)s * m * m, m, g.data() + (size_t)s * m,
+                                                      lambda, maxEsc, L.data(), st.data(), &lu);
             for (int i = 0; i < m; i++) step.push_back(st[i]);
             lam.push_back(lu);
             // The device leaves systems without a factor to the host, which solves them with the CPU engine's

@@ -91,10 +91,14 @@ final class GoldenWriter implements AutoCloseable {
             }
             NewtonResult r = new NewtonEngine().step(new NewtonOptions(Curvature.HESSIAN, Safeguard.ESCALATE, lambda), y, g, c,
                     batch, m);
-            w.begin("solve_m" + m).scalar("family", "solve").scalar("m", m).scalar("batch", batch)
-                    .scalar("lambda", lambda).scalar("max_escalations", Safeguard.MAX_ESCALATIONS)
-                    .array("C", c).array("g", g).array("step", r.step()).array("lambda_used", r.lambda())
-                    .array("status", r.status()).end();
+            // lanes 1: the serial team; 3: real threads with a barrier (the warp/block decomposition, uneven split;
+            // 32 threads on a 2-core machine took minutes)
+            for (int lanes : new int[] {1, 3}) {
+                w.begin("solve_m" + m + "_lanes" + lanes).scalar("family", "solve").scalar("m", m).scalar("batch", batch)
+                        .scalar("lanes", lanes).scalar("lambda", lambda).scalar("max_escalations", Safeguard.MAX_ESCALATIONS)
+                        .array("C", c).array("g", g).array("step", r.step()).array("lambda_used", r.lambda())
+                        .array("status", r.status()).end();
+            }
         }
     }
 }

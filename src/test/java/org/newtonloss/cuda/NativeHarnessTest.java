@@ -68,7 +68,7 @@ class NativeHarnessTest {
         if (Files.exists(BINARY) && BINARY.toFile().lastModified() >= newest) return;
         Files.createDirectories(BINARY.getParent());
         Path tmp = BINARY.resolveSibling("harness.tmp");
-        Result r = run(List.of(gxx.toString(), "-std=c++17", "-O2", "-Wall", "-o", tmp.toString(),
+        Result r = run(List.of(gxx.toString(), "-std=c++20", "-O2", "-Wall", "-pthread", "-o", tmp.toString(),
                 ROOT.resolve("native/harness.cpp").toString()), 600);
         assertEquals(0, r.exitCode, "g++ failed on native/harness.cpp:\n" + r.output);
         Files.move(tmp, BINARY, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
