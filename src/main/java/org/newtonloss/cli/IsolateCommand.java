@@ -1,9 +1,6 @@
 package org.newtonloss.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -87,8 +84,8 @@ final class IsolateCommand implements Callable<Integer> {
         List<Optimizer> optimizers = new ArrayList<>();
         for (double r : gdRates) optimizers.add(new Optimizer.GradientDescent(positive("--gd-lr", r)));
         for (double r : adamRates) optimizers.add(new Optimizer.Adam(positive("--adam-lr", r)));
-        List<Curvature> cs = curvatures.stream().map(c -> parse("--curvatures", c, Curvature::parse)).toList();
-        List<Safeguard> ss = safeguards.stream().map(s -> parse("--safeguards", s, Safeguard::parse)).toList();
+        List<Curvature> cs = curvatures.stream().map(c -> ExperimentOutput.parse("--curvatures", c, Curvature::parse)).toList();
+        List<Safeguard> ss = safeguards.stream().map(s -> ExperimentOutput.parse("--safeguards", s, Safeguard::parse)).toList();
         for (NewtonOptions o : CurvatureGrid.of(l, cs, ss, lambdas))
             optimizers.add(new Optimizer.Newton(o, positive("--newton-lr", newtonRate)));
 
@@ -101,19 +98,15 @@ final class IsolateCommand implements Callable<Integer> {
         }
         err.println();
         String table = table(l, rows);
-        spec.commandLine().getOut().print(table);
-        if (markdown != null) Files.writeString(markdown, table);
-        if (json != null) {
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("loss", l.spec());
-            doc.put("n", n);
-            doc.put("seeds", seeds);
-            doc.put("steps", steps);
-            doc.put("init_scale", initScale);
-            doc.put("seed", seed);
-            doc.put("rows", rows);
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), doc);
-        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("loss", l.spec());
+        doc.put("n", n);
+        doc.put("seeds", seeds);
+        doc.put("steps", steps);
+        doc.put("init_scale", initScale);
+        doc.put("seed", seed);
+        doc.put("rows", rows);
+        ExperimentOutput.write(spec.commandLine().getOut(), table, markdown, json, doc);
         return Main.EXIT_OK;
     }
 
@@ -135,13 +128,5 @@ final class IsolateCommand implements Callable<Integer> {
     private static double positive(String option, double v) {
         if (!(v > 0) || !Double.isFinite(v)) throw new IllegalArgumentException(option + " must be finite and > 0, got " + v);
         return v;
-    }
-
-    private static <T> T parse(String option, String value, java.util.function.Function<String, T> parser) {
-        try {
-            return parser.apply(value.strip());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -1,9 +1,6 @@
 package org.newtonloss.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,10 +59,10 @@ final class SyntheticCommand implements Callable<Integer> {
         List<Curvature> cs = new ArrayList<>();
         for (String c : curvatures) {
             if (c.strip().equals("none")) baseline = true;
-            else cs.add(parse("--curvatures", c, Curvature::parse));
+            else cs.add(ExperimentOutput.parse("--curvatures", c, Curvature::parse));
         }
         if (baseline) configs.add(null);
-        List<Safeguard> ss = safeguards.stream().map(s -> parse("--safeguards", s, Safeguard::parse)).toList();
+        List<Safeguard> ss = safeguards.stream().map(s -> ExperimentOutput.parse("--safeguards", s, Safeguard::parse)).toList();
         for (double lambda : lambdas)
             if (!(lambda > 0) || !Double.isFinite(lambda)) throw new IllegalArgumentException("--lambdas must be finite and > 0, got " + lambda);
         configs.addAll(CurvatureGrid.of(l, cs, ss, lambdas));
@@ -103,18 +100,14 @@ final class SyntheticCommand implements Callable<Integer> {
                     ew / seeds, sg / seeds, diverged));
         }
         String table = table(l, rows);
-        spec.commandLine().getOut().print(table);
-        if (markdown != null) Files.writeString(markdown, table);
-        if (json != null) {
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("loss", l.spec());
-            doc.put("n", n);
-            doc.put("seeds", seeds);
-            doc.put("steps", steps);
-            doc.put("lr", lr);
-            doc.put("rows", rows);
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), doc);
-        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("loss", l.spec());
+        doc.put("n", n);
+        doc.put("seeds", seeds);
+        doc.put("steps", steps);
+        doc.put("lr", lr);
+        doc.put("rows", rows);
+        ExperimentOutput.write(spec.commandLine().getOut(), table, markdown, json, doc);
         return Main.EXIT_OK;
     }
 
@@ -129,13 +122,5 @@ final class SyntheticCommand implements Callable<Integer> {
                     r.safeguard(), Double.isNaN(r.lambda()) ? "–" : String.valueOf(r.lambda()), 100 * r.exactMatchMean(),
                     100 * r.exactMatchStd(), 100 * r.elementWiseMean(), 100 * r.safeguardedFraction(), r.diverged()));
         return sb.toString();
-    }
-
-    private static <T> T parse(String option, String value, java.util.function.Function<String, T> parser) {
-        try {
-            return parser.apply(value.strip());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
-        }
     }
 }
