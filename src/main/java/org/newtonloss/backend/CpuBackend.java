@@ -52,11 +52,27 @@ public final class CpuBackend implements LossBackend {
 
     @Override
     public NewtonOutcomeF32 newton(AlgorithmicLoss loss, NewtonOptions options, float[] y, float[] target, int batch, int m) {
+        if (options.curvature() == Curvature.HESSIAN) return newtonPerSample(loss, options, y, target, batch, m);
         EvaluationF32 ev = options.curvature() == Curvature.GAUSS_NEWTON
                 ? round(Batches.evaluateGaussNewton(loss, toDouble(y), toDouble(target), batch, m))
                 : Batches.evaluate(loss, y, target, batch, m, options.curvature().needsMatrices());
         NewtonResultF32 r = engine.step(options, y, ev.grad(), ev.hess(), batch, m);
         return new NewtonOutcomeF32(ev, r);
+    }
+
+    /**
+     * The exact-Hessian step with evaluation and solve fused per sample ({@link NewtonEngine#stepPerSample}): the
+     * same numbers as evaluating the batch and then stepping, with one hand-off to the pool instead of two.
+     */
+    private NewtonOutcomeF32 newtonPerSample(AlgorithmicLoss loss, NewtonOptions options, float[] y, float[] target,
+                                             int batch, int m) {
+        Batches.checkShapes(loss, y.length, target.length, batch, m);
+        float[] values = new float[batch];
+        float[] grad = new float[batch * m];
+        float[] hess = new float[Math.multiplyExact(batch, m * m)];
+        NewtonResultF32 r = engine.stepPerSample(options, y, grad, hess, batch, m,
+                i -> values[i] = loss.evaluate(i, m, y, target, grad, hess));
+        return new NewtonOutcomeF32(new EvaluationF32(batch, m, values, grad, hess), r);
     }
 
     private static double[] toDouble(float[] a) {

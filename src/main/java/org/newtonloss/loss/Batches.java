@@ -59,7 +59,30 @@ public final class Batches {
         });
     }
 
-    static void checkShapes(AlgorithmicLoss loss, int yLength, int targetLength, int batch, int m) {
+    /** A body over the samples {@code from .. to-1} of a batch (one thread's share). */
+    @FunctionalInterface
+    public interface ShareBody {
+        /** Processes samples from (inclusive) to to (exclusive). */
+        void run(int from, int to);
+    }
+
+    /**
+     * Splits the batch into one contiguous share per core (at most one per sample) and runs the shares in
+     * parallel, the calling thread taking one: for per-sample work that is even and heavy enough that one hand-off
+     * per batch beats finer chunks (a per-thread workspace is then fetched once per share, not once per sample).
+     */
+    public static void forEachShare(int batch, ShareBody body) {
+        int shares = Math.min(batch, Runtime.getRuntime().availableProcessors());
+        if (shares <= 1) {
+            body.run(0, batch);
+            return;
+        }
+        IntStream.range(0, shares).parallel().forEach(s -> body.run(
+                (int) ((long) batch * s / shares), (int) ((long) batch * (s + 1) / shares)));
+    }
+
+    /** Checks a batch's shapes against the loss; throws IllegalArgumentException naming the mismatch. */
+    public static void checkShapes(AlgorithmicLoss loss, int yLength, int targetLength, int batch, int m) {
         if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         loss.checkDimension(m);
         if (yLength != batch * m)
