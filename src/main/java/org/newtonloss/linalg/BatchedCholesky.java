@@ -122,7 +122,25 @@ public final class BatchedCholesky {
             double d = Math.sqrt(s);
             double inv = 1.0 / d;
             l[rowJ + j] = d;
-            for (int i = j + 1; i < m; i++) {
+            int i = j + 1;
+            // Four rows at a time: four independent dot products instead of one chain of dependent subtractions
+            // (each row's sum is formed in the same order as below, so the factor is bit for bit the same).
+            for (; i + 3 < m; i += 4) {
+                int r0 = lOff + i * m, r1 = r0 + m, r2 = r1 + m, r3 = r2 + m, c = aOff + i * m + j;
+                double t0 = a[c], t1 = a[c + m], t2 = a[c + 2 * m], t3 = a[c + 3 * m];
+                for (int k = 0; k < j; k++) {
+                    double ljk = l[rowJ + k];
+                    t0 -= l[r0 + k] * ljk;
+                    t1 -= l[r1 + k] * ljk;
+                    t2 -= l[r2 + k] * ljk;
+                    t3 -= l[r3 + k] * ljk;
+                }
+                l[r0 + j] = t0 * inv;
+                l[r1 + j] = t1 * inv;
+                l[r2 + j] = t2 * inv;
+                l[r3 + j] = t3 * inv;
+            }
+            for (; i < m; i++) {
                 int rowI = lOff + i * m;
                 double t = a[aOff + i * m + j];
                 for (int k = 0; k < j; k++) t -= l[rowI + k] * l[rowJ + k];
@@ -134,16 +152,18 @@ public final class BatchedCholesky {
     }
 
     /**
-     * Solves {@code L Lᵀ x = b} for one system: forward substitution, then back substitution by columns of L
-     * (rows of the row-major array, so every inner loop is contiguous). {@code x} may be {@code b} at the same
-     * offset.
+     * Solves {@code L Lᵀ x = b} for one system: forward substitution by columns of L, then back substitution by
+     * columns of Lᵀ (rows of the row-major array, a contiguous inner loop); both apply every update of an entry in
+     * the order of the textbook dot product. {@code x} may be {@code b} at the same offset.
      */
     public static void solve(double[] l, int lOff, int m, double[] b, int bOff, double[] x, int xOff) {
-        for (int i = 0; i < m; i++) {
-            int row = lOff + i * m;
-            double t = b[bOff + i];
-            for (int k = 0; k < i; k++) t -= l[row + k] * x[xOff + k];
-            x[xOff + i] = t / l[row + i];
+        // Forward substitution by columns: x_i − l_ik·x_k is applied for k = 0, 1, … in the same order as a row's
+        // dot product would, but the m − k updates of a column are independent (no chain of dependent subtractions).
+        if (x != b || xOff != bOff) System.arraycopy(b, bOff, x, xOff, m);
+        for (int k = 0; k < m; k++) {
+            double xk = x[xOff + k] / l[lOff + k * m + k];
+            x[xOff + k] = xk;
+            for (int i = k + 1; i < m; i++) x[xOff + i] -= l[lOff + i * m + k] * xk;
         }
         for (int i = m - 1; i >= 0; i--) {
             int row = lOff + i * m;
