@@ -16,8 +16,9 @@ import java.util.Random;
  * Before/after throughput on a shared machine: issue 2's operation (CpuBackend.newton, float, B = 256, exact
  * Hessian, escalate, λ = 1) for several builds of the library loaded side by side in ONE JVM (one class loader
  * each), run alternately in short slices so that every build sees the same load. Prints, per case, the median
- * samples/s of every build over the slices and its ratio to the first build; with a load average far above the
- * core count only the ratios mean anything.
+ * samples/s of every build over the slices, its ratio to the first build, and the process CPU time (all threads,
+ * GC included) per sample during that build's slices; with a load average far above the core count only the ratios
+ * and the CPU times mean anything.
  *
  * <p>A build is {@code name=classpath[;property=value...]}: the classpath holds the library's classes (a jar or
  * target/classes), the properties are set while that build's classes initialise (e.g. {@code
@@ -30,6 +31,11 @@ public final class InterleavedNewtonBench {
     private InterleavedNewtonBench() {}
 
     private record Build(String name, MethodHandle parse, MethodHandle newton, Object backend, Object options) {}
+
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    /** Process CPU nanoseconds and samples of the current case's timed slices, per build. */
+    private static long[] cpuNanos, samples;
 
     public static void main(String[] args) throws Throwable {
         double seconds = Double.parseDouble(args[0]);
@@ -51,10 +57,12 @@ public final class InterleavedNewtonBench {
             }
             Object[] losses = new Object[builds.size()];
             for (int b = 0; b < builds.size(); b++) losses[b] = builds.get(b).parse.invoke(spec);
-            // Warm-up: every build for a third of the time, interleaved.
-            long warmEnd = System.nanoTime() + (long) (seconds / 3 * 1e9);
+            // Warm-up: every build, interleaved, as long as the measurement (C2 needs seconds under load).
+            long warmEnd = System.nanoTime() + (long) (seconds * 1e9);
             while (System.nanoTime() < warmEnd)
                 for (int b = 0; b < builds.size(); b++) slice(builds.get(b), losses[b], y, t, batch, n, 2_000_000);
+            cpuNanos = new long[builds.size()];
+            samples = new long[builds.size()];
             List<List<Double>> rates = new ArrayList<>();
             for (int b = 0; b < builds.size(); b++) rates.add(new ArrayList<>());
             long end = System.nanoTime() + (long) (seconds * 1e9);
@@ -62,7 +70,11 @@ public final class InterleavedNewtonBench {
             while (System.nanoTime() < end) {
                 for (int k = 0; k < builds.size(); k++) {
                     int b = (k + turn) % builds.size(); // rotate who goes first
-                    rates.get(b).add(slice(builds.get(b), losses[b], y, t, batch, n, 20_000_000));
+                    long c0 = OS.getProcessCpuTime();
+                    double rate = slice(builds.get(b), losses[b], y, t, batch, n, 20_000_000);
+                    cpuNanos[b] += OS.getProcessCpuTime() - c0;
+                    samples[b] += lastSamples;
+                    rates.get(b).add(rate);
                 }
                 turn++;
             }
@@ -71,7 +83,8 @@ public final class InterleavedNewtonBench {
             for (int b = 0; b < builds.size(); b++) {
                 double med = median(rates.get(b));
                 if (b == 0) first = med;
-                line.append(String.format(Locale.ROOT, "  %s %,10.0f/s (x%.2f)", builds.get(b).name, med, med / first));
+                line.append(String.format(Locale.ROOT, "  %s %,10.0f/s (x%.2f, %.2f µs CPU/sample)", builds.get(b).name,
+                        med, med / first, cpuNanos[b] / 1e3 / samples[b]));
             }
             System.out.println(line + "  [" + rates.get(0).size() + " slices each]");
         }
@@ -90,8 +103,12 @@ public final class InterleavedNewtonBench {
             calls++;
             elapsed = System.nanoTime() - start;
         } while (elapsed < nanos);
+        lastSamples = (long) calls * batch;
         return calls * (double) batch / (elapsed * 1e-9);
     }
+
+    /** Samples of the last slice. */
+    private static long lastSamples;
 
     private static double median(List<Double> v) {
         double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();

@@ -45,40 +45,33 @@ public final class Batches {
 
     /** Runs {@code body} for samples 0..batch-1, splitting the batch into chunks spread over the common pool. */
     public static void forEachSample(int batch, int m, java.util.function.IntConsumer body) {
-        int threads = Runtime.getRuntime().availableProcessors();
-        // Small work items are not worth a fork: keep a chunk at least ~64 samples' worth of m = 16 work.
-        int perChunk = Math.max(1, Math.min(batch, Math.max(batch / (4 * threads), 1024 / Math.max(1, m * m))));
-        int chunks = (batch + perChunk - 1) / perChunk;
-        if (chunks <= 1) {
-            for (int i = 0; i < batch; i++) body.accept(i);
-            return;
-        }
-        IntStream.range(0, chunks).parallel().forEach(c -> {
-            int end = Math.min(batch, (c + 1) * perChunk);
-            for (int i = c * perChunk; i < end; i++) body.accept(i);
+        forEachChunk(batch, m, (from, to) -> {
+            for (int i = from; i < to; i++) body.accept(i);
         });
     }
 
-    /** A body over the samples {@code from .. to-1} of a batch (one thread's share). */
+    /** A body over the samples {@code from .. to-1} of a batch (one chunk). */
     @FunctionalInterface
-    public interface ShareBody {
+    public interface ChunkBody {
         /** Processes samples from (inclusive) to to (exclusive). */
         void run(int from, int to);
     }
 
     /**
-     * Splits the batch into one contiguous share per core (at most one per sample) and runs the shares in
-     * parallel, the calling thread taking one: for per-sample work that is even and heavy enough that one hand-off
-     * per batch beats finer chunks (a per-thread workspace is then fetched once per share, not once per sample).
+     * Splits the batch into contiguous chunks, about four per core (so that a core that falls behind on a shared
+     * machine is helped by the others), at least ~64 samples' worth of m = 16 work each, and runs them in parallel
+     * on the common pool and the calling thread; a batch that makes one chunk runs on the calling thread.
      */
-    public static void forEachShare(int batch, ShareBody body) {
-        int shares = Math.min(batch, Runtime.getRuntime().availableProcessors());
-        if (shares <= 1) {
+    public static void forEachChunk(int batch, int m, ChunkBody body) {
+        int threads = Runtime.getRuntime().availableProcessors();
+        // Small work items are not worth a fork: keep a chunk at least ~64 samples' worth of m = 16 work.
+        int perChunk = Math.max(1, Math.min(batch, Math.max(batch / (4 * threads), 1024 / Math.max(1, m * m))));
+        int chunks = (batch + perChunk - 1) / perChunk;
+        if (chunks <= 1) {
             body.run(0, batch);
             return;
         }
-        IntStream.range(0, shares).parallel().forEach(s -> body.run(
-                (int) ((long) batch * s / shares), (int) ((long) batch * (s + 1) / shares)));
+        IntStream.range(0, chunks).parallel().forEach(c -> body.run(c * perChunk, Math.min(batch, (c + 1) * perChunk)));
     }
 
     /** Checks a batch's shapes against the loss; throws IllegalArgumentException naming the mismatch. */

@@ -105,9 +105,10 @@ public final class NewtonEngine {
 
     /**
      * Evaluation and Newton step fused per sample, for the per-sample curvatures ({@link Curvature#HESSIAN},
-     * {@link Curvature#GAUSS_NEWTON}): each thread takes one contiguous share of the batch and, for every sample,
+     * {@link Curvature#GAUSS_NEWTON}): the batch is cut into contiguous chunks ({@link Batches#forEachChunk}) and,
+     * for every sample of a chunk, the thread
      * calls {@code fill} (which writes the sample's gradient and curvature into {@code grad} and {@code curvature})
-     * and solves that sample's system while its matrix is still in the core's cache. One hand-off to the pool per
+     * and then solves that sample's system while its matrix is still in the core's cache. One hand-off to the pool per
      * batch instead of two, no batch-wide double copies of the float arrays. The result is bit for bit that of
      * {@code fill} for every sample followed by {@link #step(NewtonOptions, float[], float[], float[], int, int)},
      * including the exception for a non-finite input (then every sample has been filled and nothing solved is
@@ -136,7 +137,7 @@ public final class NewtonEngine {
         double[] minEig = new double[batch];
         double[] ratio = new double[batch];
         java.util.concurrent.atomic.AtomicBoolean nonFinite = new java.util.concurrent.atomic.AtomicBoolean();
-        Batches.forEachShare(batch, (from, to) -> {
+        Batches.forEachChunk(batch, m, (from, to) -> {
             SampleScratch w = SAMPLE_SCRATCH.get().fit(m);
             DampedSystem sys = w.system;
             double[] c = w.matrix, g = w.grad, st = w.step;
