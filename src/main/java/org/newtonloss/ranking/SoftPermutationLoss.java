@@ -245,6 +245,7 @@ public abstract sealed class SoftPermutationLoss implements GaussNewtonLoss perm
                 pair(ws, n, k, ws.m2, ws.yv);
             } else {
                 pair(ws, n, k, ws.w, ws.p);
+                if (ws.onTarget) targetPairs(ws, n, k);
             }
         }
         finishGradient(ws, n, ws.grad);
@@ -253,6 +254,18 @@ public abstract sealed class SoftPermutationLoss implements GaussNewtonLoss perm
             finishCurvature(ws, n, ws.hd);
         }
         return value;
+    }
+
+    /** The outer products of a saturated target row (see {@link #row}): r*[−ππᵀ + p*(π − e*)(π − e*)ᵀ]/n². */
+    private void targetPairs(Workspace ws, int n, int k) {
+        double s = ws.rStar / ((double) n * n), pStar = ws.p[ws.star];
+        double[] pi = ws.pi, a = ws.yv, d = ws.wt;
+        for (int l = 0; l < n; l++) a[l] = -0.5 * s * pi[l];
+        pair(ws, n, k, a, pi);
+        for (int l = 0; l < n; l++) d[l] = pi[l];
+        d[ws.star] -= 1;
+        for (int l = 0; l < n; l++) ws.m2[l] = 0.5 * s * pStar * d[l];
+        pair(ws, n, k, ws.m2, d);
     }
 
     /** Adds (J_kᵀa)(J_kᵀb)ᵀ to the half-stored Hessian (its symmetric completion gives both cross terms). */
@@ -388,6 +401,8 @@ public abstract sealed class SoftPermutationLoss implements GaussNewtonLoss perm
         double rStar = sx * pStar; // 1 − p*, without cancellation
         double inv = 1.0 / ((double) n * n);
         boolean extended = star != j0 && rStar < SATURATION && rStar > Bce.P_CLAMP;
+        // The target is the saturated maximum: its share is added below in a bounded form (it cancels otherwise).
+        boolean onTarget = star == j0 && rStar < SATURATION && sx > 0;
         double value = 0, sumPa = 0, gamma = 0;
         // Only the target and the row maximum can reach the log clamp; every other complement is ≥ 1/2, so their
         // logs are summed as the log of a product (one log per LOG_CHUNK entries instead of one per entry).
@@ -397,7 +412,10 @@ public abstract sealed class SoftPermutationLoss implements GaussNewtonLoss perm
             double pl = p[l];
             double a = 0, c = 0;
             if (l == j0) {
-                if (pl > Bce.P_CLAMP) { value -= Math.log(pl); a = -inv; c = inv; }
+                if (pl > Bce.P_CLAMP) {
+                    value -= Math.log(pl);
+                    if (!onTarget) { a = -inv; c = inv; }
+                }
                 else value -= Bce.LOG_CLAMP;
             } else if (l == star) {
                 if (rStar > Bce.P_CLAMP) {
@@ -441,11 +459,21 @@ public abstract sealed class SoftPermutationLoss implements GaussNewtonLoss perm
             u[star] += sigma;
         }
         ws.extended = extended;
+        ws.onTarget = onTarget;
+        ws.rStar = rStar;
         if (hessian) {
             double[] t = ws.t, w = ws.w;
             for (int l = 0; l < n; l++) {
                 t[l] = gaussNewton ? ppc[l] : ppc[l] + u[l];
                 w[l] = 0.5 * gamma * p[l] - t[l];
+            }
+            if (onTarget) {
+                // −log p* = log(1 + sx): Hessian diag(p) − ppᵀ = r*[diag(π) − ππᵀ + p*(π − e*)(π − e*)ᵀ], with
+                // r*π = p off the maximum; the outer products are added in kernel(). The form diag(t) + w pᵀ + p wᵀ
+                // left O(1/n²) terms that cancel to ~1e-17 in a Hessian whose exact entries are ~1e-44.
+                double invSx = 1 / sx;
+                for (int l = 0; l < n; l++) pi[l] = l == star ? 0 : e[l] * invSx;
+                for (int l = 0; l < n; l++) if (l != star) t[l] += p[l] * inv;
             }
             if (extended) {
                 // p = r*·π + p*·e*: rewrite w pᵀ + p wᵀ + κ(e*−π)(e*−π)ᵀ in the bounded vectors π and e*.
@@ -457,6 +485,11 @@ public abstract sealed class SoftPermutationLoss implements GaussNewtonLoss perm
                 yv[star] += 0.5 * kappa;
             }
         }
+        if (onTarget) {
+            // the target's logit gradient p − e* = r*(π − e*), without cancellation
+            for (int l = 0; l < n; l++) if (l != star) u[l] += p[l] * inv;
+            u[star] -= rStar * inv;
+        }
         return value * inv;
     }
 
@@ -464,7 +497,8 @@ public abstract sealed class SoftPermutationLoss implements GaussNewtonLoss perm
     static final class Workspace {
         int n = -1;
         int star, pending;
-        boolean extended, hasTies;
+        boolean extended, onTarget, hasTies;
+        double rStar;
         double[] xraw, traw, xs, e, p, pa, ppc, u, t, w, wt, yv, pi, m1, m2, grad, hd;
         double[] aux1, aux2, aux3, aux4, aux5, aux6, zero, pre, emat, gap, powL, powR, pairA, pairB;
         int[] order, inv, perm, tgt, itmp, lo, hi;
