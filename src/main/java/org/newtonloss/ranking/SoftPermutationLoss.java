@@ -243,9 +243,10 @@ public abstract sealed class SoftPermutationLoss implements GaussNewtonLoss perm
                 Arrays.fill(ws.m2, 0, n, 0.0);
                 ws.m2[ws.star] = 1;
                 pair(ws, n, k, ws.m2, ws.yv);
+            } else if (ws.onTarget) {
+                targetPairs(ws, n, k);
             } else {
                 pair(ws, n, k, ws.w, ws.p);
-                if (ws.onTarget) targetPairs(ws, n, k);
             }
         }
         finishGradient(ws, n, ws.grad);
@@ -256,16 +257,24 @@ public abstract sealed class SoftPermutationLoss implements GaussNewtonLoss perm
         return value;
     }
 
-    /** The outer products of a saturated target row (see {@link #row}): r*[−ππᵀ + p*(π − e*)(π − e*)ᵀ]/n². */
+    /**
+     * The outer products of a row whose target is its saturated maximum (see {@link #row}): w pᵀ + p wᵀ of the other
+     * entries plus r*[−ππᵀ + p*(π − e*)(π − e*)ᵀ]/n², written with p = r*π + p*e* as two pairs in π and e*.
+     */
     private void targetPairs(Workspace ws, int n, int k) {
-        double s = ws.rStar / ((double) n * n), pStar = ws.p[ws.star];
-        double[] pi = ws.pi, a = ws.yv, d = ws.wt;
-        for (int l = 0; l < n; l++) a[l] = -0.5 * s * pi[l];
+        int star = ws.star;
+        double rStar = ws.rStar, pStar = ws.p[star], s = rStar / ((double) n * n);
+        double[] w = ws.w, pi = ws.pi, a = ws.yv, b = ws.wt;
+        for (int l = 0; l < n; l++) {
+            a[l] = rStar * w[l] - 0.5 * s * rStar * pi[l];
+            b[l] = pStar * w[l];
+        }
+        a[star] -= s * pStar;
+        b[star] += 0.5 * s * pStar;
         pair(ws, n, k, a, pi);
-        for (int l = 0; l < n; l++) d[l] = pi[l];
-        d[ws.star] -= 1;
-        for (int l = 0; l < n; l++) ws.m2[l] = 0.5 * s * pStar * d[l];
-        pair(ws, n, k, ws.m2, d);
+        Arrays.fill(ws.m2, 0, n, 0.0);
+        ws.m2[star] = 1;
+        pair(ws, n, k, ws.m2, b);
     }
 
     /** Adds (J_kᵀa)(J_kᵀb)ᵀ to the half-stored Hessian (its symmetric completion gives both cross terms). */
@@ -469,8 +478,8 @@ public abstract sealed class SoftPermutationLoss implements GaussNewtonLoss perm
             }
             if (onTarget) {
                 // −log p* = log(1 + sx): Hessian diag(p) − ppᵀ = r*[diag(π) − ππᵀ + p*(π − e*)(π − e*)ᵀ], with
-                // r*π = p off the maximum; the outer products are added in kernel(). The form diag(t) + w pᵀ + p wᵀ
-                // left O(1/n²) terms that cancel to ~1e-17 in a Hessian whose exact entries are ~1e-44.
+                // r*π = p off the maximum; the outer products are added by targetPairs. Folded into diag(t) + w pᵀ
+                // + p wᵀ it left O(1/n²) terms that cancel to ~1e-17 in a Hessian whose exact entries are ~1e-44.
                 double invSx = 1 / sx;
                 for (int l = 0; l < n; l++) pi[l] = l == star ? 0 : e[l] * invSx;
                 for (int l = 0; l < n; l++) if (l != star) t[l] += p[l] * inv;
