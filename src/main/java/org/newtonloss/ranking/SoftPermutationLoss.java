@@ -29,6 +29,11 @@ public abstract sealed class SoftPermutationLoss implements GaussNewtonLoss perm
 
     /** Rows whose largest off-target probability exceeds 1 − SATURATION switch to the saturated basis. */
     private static final double SATURATION = 0.25;
+    /**
+     * Rows whose target is their maximum with 1 − p* below this get the target's share in bounded form (two outer
+     * products instead of one): the compact form's error there is ε/(1 − p*) of the row's curvature, ≤ 1e-10 above.
+     */
+    private static final double TARGET_SATURATION = 1e-6;
     /** Exponentials below this are flushed to 0: far below anything that reaches a result, above subnormals. */
     static final double TINY = 1e-300;
     /** log(TINY): logits this far below the row maximum need no exp call. */
@@ -411,7 +416,7 @@ public abstract sealed class SoftPermutationLoss implements GaussNewtonLoss perm
         double inv = 1.0 / ((double) n * n);
         boolean extended = star != j0 && rStar < SATURATION && rStar > Bce.P_CLAMP;
         // The target is the saturated maximum: its share is added below in a bounded form (it cancels otherwise).
-        boolean onTarget = star == j0 && rStar < SATURATION && sx > 0;
+        boolean onTarget = star == j0 && rStar < TARGET_SATURATION && sx > 0;
         double value = 0, sumPa = 0, gamma = 0;
         // Only the target and the row maximum can reach the log clamp; every other complement is ≥ 1/2, so their
         // logs are summed as the log of a product (one log per LOG_CHUNK entries instead of one per entry).
