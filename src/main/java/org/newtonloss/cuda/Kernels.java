@@ -13,7 +13,7 @@ import jcuda.driver.CUfunction_attribute;
  * One typed launcher per kernel of kernels/newtonloss.cu. Buffers are device arrays in the layouts of
  * {@code AlgorithmicLoss} (sample-major, row-major m×m blocks); {@code dbl} chooses the _f64 or _f32 kernel, and
  * every float buffer must then hold that type. Launch shapes: grid-stride loops over at most {@link #MAX_BLOCKS}
- * blocks; per-thread scratch is allocated here, capped at {@link #SCRATCH_BUDGET} bytes by launching fewer threads.
+ * blocks; per-thread scratch is allocated here, capped at a scratch budget by launching fewer threads.
  * Launches are asynchronous on the device's stream; reading a result buffer synchronises.
  */
 public final class Kernels {
@@ -25,14 +25,22 @@ public final class Kernels {
     static final int WARP_BLOCK = 64;
     /** Threads per block of the block-per-system solve. */
     static final int SOLVE_BLOCK = 128;
-    /** Largest per-thread scratch allocation per launch. */
-    static final long SCRATCH_BUDGET = 1L << 30;
+    /**
+     * Largest per-thread scratch allocation per launch: a quarter of the device memory free when the kernels are
+     * set up, between 256 MiB and 16 GiB. The DSN Hessian needs (4n + 5·comparators) dual numbers per thread (43 KB
+     * at n = 32, 165 KB at n = 64), so this bounds how many threads run at once: with 1 GiB the H200 ran n = 32 on
+     * 1.5 blocks per multiprocessor (docs/gpu-results.md).
+     */
+    private final long scratchBudget;
     /** Largest n of the fused kernel and m of the warp solve (one lane per column). */
     public static final int WARP_LIMIT = 32;
 
     private final CudaDevice device;
 
-    public Kernels(CudaDevice device) { this.device = device; }
+    public Kernels(CudaDevice device) {
+        this.device = device;
+        this.scratchBudget = Math.clamp(device.freeMemory() / 4, 256L << 20, 16L << 30);
+    }
 
     public CudaDevice device() { return device; }
 
@@ -127,10 +135,15 @@ public final class Kernels {
 
     static String name(RankingKernel k, String kind, boolean dbl) { return "nl_" + k.prefix() + "_" + kind + "_" + suffix(dbl); }
 
-    /** Threads for {@code items} work items: whole blocks, at most MAX_BLOCKS, scratch within the budget. */
-    static int threads(long items, int block, long scratchBytesPerThread) {
+    /** Threads for {@code items} work items on this device (scratch within its budget). */
+    int threads(long items, int block, long scratchBytesPerThread) {
+        return threads(items, block, scratchBytesPerThread, scratchBudget);
+    }
+
+    /** Threads for {@code items} work items: whole blocks, at most MAX_BLOCKS, scratch within {@code budget} bytes. */
+    static int threads(long items, int block, long scratchBytesPerThread, long budget) {
         long blocks = Math.max(1, Math.min(MAX_BLOCKS, (items + block - 1) / block));
-        if (scratchBytesPerThread > 0) blocks = Math.max(1, Math.min(blocks, SCRATCH_BUDGET / (scratchBytesPerThread * block)));
+        if (scratchBytesPerThread > 0) blocks = Math.max(1, Math.min(blocks, budget / (scratchBytesPerThread * block)));
         return (int) (blocks * block);
     }
 
