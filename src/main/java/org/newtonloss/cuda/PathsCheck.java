@@ -118,7 +118,7 @@ public final class PathsCheck {
             es = DeviceCheck.maxScaled(nc.result().step(), ng.result().step(), m);
             for (int i = 0; i < batch; i++) if (nc.result().status()[i] != ng.result().status()[i]) statusDiff++;
         } else {
-            float[] y = DeviceCheck.toFloat(yt[0]), t = DeviceCheck.toFloat(yt[1]);
+            float[] y = KernelTimings.toFloat(yt[0]), t = KernelTimings.toFloat(yt[1]);
             EvaluationF32 c = cpu.evaluate(loss, y, t, batch, m, true), g = cuda.evaluate(loss, y, t, batch, m, true);
             el = DeviceCheck.maxScaled(DeviceCheck.toDouble(c.loss()), DeviceCheck.toDouble(g.loss()), 1);
             eg = DeviceCheck.maxScaled(DeviceCheck.toDouble(c.grad()), DeviceCheck.toDouble(g.grad()), m);
@@ -180,15 +180,15 @@ public final class PathsCheck {
         CudaDevice device = kernels.device();
         device.makeCurrent();
         try (PathKernels.Workspace ws = pk.workspace(k, batch, side, side);
-             DeviceBuffer y = dbl ? DeviceBuffer.of(yt[0]) : DeviceBuffer.of(DeviceCheck.toFloat(yt[0]));
-             DeviceBuffer t = dbl ? DeviceBuffer.of(yt[1]) : DeviceBuffer.of(DeviceCheck.toFloat(yt[1]));
+             DeviceBuffer y = dbl ? DeviceBuffer.of(yt[0]) : DeviceBuffer.of(KernelTimings.toFloat(yt[0]));
+             DeviceBuffer t = dbl ? DeviceBuffer.of(yt[1]) : DeviceBuffer.of(KernelTimings.toFloat(yt[1]));
              DeviceBuffer e = DeviceBuffer.of(eps);
              DeviceBuffer l = DeviceBuffer.allocate((long) batch * size); DeviceBuffer g = DeviceBuffer.allocate((long) batch * m * size);
              DeviceBuffer h = DeviceBuffer.allocate((long) batch * m * m * size); DeviceBuffer step = DeviceBuffer.allocate((long) batch * m * size);
              DeviceBuffer z = DeviceBuffer.allocate((long) batch * m * size); DeviceBuffer lam = DeviceBuffer.allocate((long) batch * size);
              DeviceBuffer st = DeviceBuffer.allocate(4L * batch)) {
-            row.put("eval_hessian_samples_per_s", DeviceCheck.rate(batch, device, () -> pk.evaluate(ws, dbl, y, t, e, l, g, h)));
-            row.put("eval_hessian_newton_samples_per_s", DeviceCheck.rate(batch, device, () -> {
+            row.put("eval_hessian_samples_per_s", KernelTimings.rate(batch, device, () -> pk.evaluate(ws, dbl, y, t, e, l, g, h)));
+            row.put("eval_hessian_newton_samples_per_s", KernelTimings.rate(batch, device, () -> {
                 pk.evaluate(ws, dbl, y, t, e, l, g, h);
                 kernels.solve(dbl, batch, m, h, (long) m * m, g, y, LAMBDA, Safeguard.MAX_ESCALATIONS, step, z, lam, st);
             }));
@@ -203,7 +203,7 @@ public final class PathsCheck {
             row.put("newton_unsolved_on_device", unsolved);
         }
         if (batch <= 70 && !dbl) {  // the CPU backend on this host, wall clock, for the ratio
-            float[] y = DeviceCheck.toFloat(yt[0]), t = DeviceCheck.toFloat(yt[1]);
+            float[] y = KernelTimings.toFloat(yt[0]), t = KernelTimings.toFloat(yt[1]);
             CpuBackend.instance().evaluate(loss, y, t, batch, m, true);
             long t0 = System.nanoTime();
             CpuBackend.instance().evaluate(loss, y, t, batch, m, true);

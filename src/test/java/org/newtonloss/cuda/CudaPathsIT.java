@@ -67,7 +67,7 @@ class CudaPathsIT {
         Tolerances.assertAllCloseScaled(cpu.loss(), gpu.loss(), 1e-9, c + " loss");
         Tolerances.assertAllCloseScaled(cpu.grad(), gpu.grad(), 1e-9, c + " gradient");
         Tolerances.assertAllCloseScaled(cpu.hess(), gpu.hess(), 1e-9, c + " Hessian");
-        float[] yf = DeviceCheck.toFloat(yt[0]), tf = DeviceCheck.toFloat(yt[1]);
+        float[] yf = KernelTimings.toFloat(yt[0]), tf = KernelTimings.toFloat(yt[1]);
         EvaluationF32 gf = cuda.evaluate(loss, yf, tf, batch, m, true), cf = CpuBackend.instance().evaluate(loss, yf, tf, batch, m, true);
         Tolerances.assertAllCloseScaled(DeviceCheck.toDouble(cf.grad()), DeviceCheck.toDouble(gf.grad()), 1e-4, c + " float gradient");
         Tolerances.assertAllCloseScaled(DeviceCheck.toDouble(cf.hess()), DeviceCheck.toDouble(gf.hess()), 1e-4, c + " float Hessian");
