@@ -11,6 +11,7 @@
 #include "nl_dsn.cuh"
 #include "nl_dsn_rows.cuh"
 #include "nl_linalg.cuh"
+#include "nl_paths.cuh"
 #include "nl_softsorts.cuh"
 
 using namespace nl;
@@ -353,3 +354,80 @@ NL_BOTH(NL_LINALG_KERNELS)
     }
 
 NL_BOTH(NL_DSN_ROWS_KERNELS)
+
+// ----------------------------------------------------------------------------------------------------------------
+// Stochastic path losses (nl_paths.cuh). Every path kernel takes the same parameter list, NL_PATH_PARAMS, so the
+// Java side (org.newtonloss.cuda.PathKernels) builds it once per batch; a kernel ignores what it does not use
+// (null is fine there). Layouts, per sample b (m cells, S draws): y, truth [m] (IO); eps [S·m]; maps [(S+1)·m];
+// optimal [S+1]; coef [path_coef_count]; gram [S] per (b, s) thread; f [S·m]; loss [1], grad [m], hess [m·m] (IO).
+// dist/pred/done: per-thread Dijkstra scratch of m elements, strided by the launch's thread count.
+// ----------------------------------------------------------------------------------------------------------------
+#define NL_PATH_PARAMS(IO)                                                                                        \
+    int batch, int rows, int cols, int samples, double sigma, int family, int baseline, int l2, const IO *y,      \
+        const IO *truth, const double *eps, double *maps, double *optimal, double *coef, double *gram, double *f, \
+        IO *loss, IO *grad, IO *hess, double *dist, int *pred, int *done
+
+namespace {
+
+__device__ PathSpec path_spec(int rows, int cols, int samples, double sigma, int family, int baseline, int l2) {
+    return PathSpec{rows, cols, samples, sigma, family, baseline, l2};
+}
+
+}  // namespace
+
+#define NL_PATH_SPEC path_spec(rows, cols, samples, sigma, family, baseline, l2)
+
+#define NL_PATH_KERNELS(IO, SUFFIX)                                                                               \
+    /* one thread per (sample, draw d ∈ [0, S]) */                                                               \
+    extern "C" __global__ void nl_paths_solve_##SUFFIX(NL_PATH_PARAMS(IO)) {                                      \
+        const PathSpec p = NL_PATH_SPEC;                                                                          \
+        const long long tid = thread_id(), nt = thread_count(), m = p.cells(), draws = samples + 1;              \
+        Strided<double> di{dist + tid, nt};                                                                       \
+        Strided<int> pr{pred + tid, nt}, dn{done + tid, nt};                                                      \
+        for (long long item = tid; item < (long long)batch * draws; item += nt) {                                \
+            const long long b = item / draws;                                                                     \
+            path_solve(p, (int)(item % draws), y + b * m, eps + b * samples * m, maps + b * draws * m,           \
+                       optimal + b * draws, di, pr, dn);                                                          \
+        }                                                                                                         \
+    }                                                                                                             \
+    /* one thread per sample */                                                                                  \
+    extern "C" __global__ void nl_paths_prepare_##SUFFIX(NL_PATH_PARAMS(IO)) {                                    \
+        const PathSpec p = NL_PATH_SPEC;                                                                          \
+        const long long m = p.cells(), draws = samples + 1, nc = path_coef_count(p);                             \
+        for (long long b = thread_id(); b < batch; b += thread_count())                                          \
+            loss[b] = IO(path_prepare(p, y + b * m, truth + b * m, maps + b * draws * m, optimal + b * draws,    \
+                                      coef + b * nc));                                                            \
+    }                                                                                                             \
+    /* one thread per (sample, cell k) */                                                                        \
+    extern "C" __global__ void nl_paths_grad_##SUFFIX(NL_PATH_PARAMS(IO)) {                                       \
+        const PathSpec p = NL_PATH_SPEC;                                                                          \
+        const long long m = p.cells(), draws = samples + 1, nc = path_coef_count(p);                             \
+        for (long long item = thread_id(); item < (long long)batch * m; item += thread_count()) {                \
+            const long long b = item / m;                                                                         \
+            grad[item] = IO(path_grad(p, (int)(item % m), truth + b * m, eps + b * samples * m,                  \
+                                      maps + b * draws * m, coef + b * nc));                                      \
+        }                                                                                                         \
+    }                                                                                                             \
+    /* one thread per (sample, i, j) */                                                                          \
+    extern "C" __global__ void nl_paths_hessian_##SUFFIX(NL_PATH_PARAMS(IO)) {                                    \
+        const PathSpec p = NL_PATH_SPEC;                                                                          \
+        const long long m = p.cells(), mm = m * m, draws = samples + 1, nc = path_coef_count(p);                 \
+        for (long long item = thread_id(); item < (long long)batch * mm; item += thread_count()) {               \
+            const long long b = item / mm, e = item % mm;                                                         \
+            hess[item] = IO(path_hess(p, (int)(e / m), (int)(e % m), eps + b * samples * m,                      \
+                                      maps + b * draws * m, coef + b * nc, f == nullptr ? nullptr : f + b * samples * m)); \
+        }                                                                                                         \
+    }
+
+NL_BOTH(NL_PATH_KERNELS)
+
+/** One thread per (sample, draw s): row s of F = G E (smoothing of the algorithm with the L2 loss). */
+extern "C" __global__ void nl_paths_gram(NL_PATH_PARAMS(double)) {
+    const PathSpec p = NL_PATH_SPEC;
+    const long long tid = thread_id(), nt = thread_count(), m = p.cells(), draws = samples + 1;
+    Strided<double> g{gram + tid, nt};
+    for (long long item = tid; item < (long long)batch * samples; item += nt) {
+        const long long b = item / samples;
+        path_gram(p, (int)(item % samples), eps + b * samples * m, maps + b * draws * m, g, f + item * m);
+    }
+}

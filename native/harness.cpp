@@ -19,6 +19,7 @@
 
 #include "../kernels/nl_dsn.cuh"
 #include "../kernels/nl_linalg.cuh"
+#include "../kernels/nl_paths.cuh"
 #include "../kernels/nl_softsorts.cuh"
 
 namespace {
@@ -44,7 +45,8 @@ struct Case {
     bool has(const std::string& k) const { return arrays.count(k) > 0; }
 };
 
-const char* ARRAY_KEYS[] = {"comps", "x", "rank", "loss", "grad", "hess", "loss32", "grad32", "hess32", "C", "g", "step", "lambda_used", "status"};
+const char* ARRAY_KEYS[] = {"comps", "x", "rank", "loss", "grad", "hess", "loss32", "grad32", "hess32", "C", "g", "step", "lambda_used", "status",
+                            "y", "truth", "eps", "costs", "map", "optimal"};
 
 bool is_array_key(const std::string& k) {
     for (const char* a : ARRAY_KEYS)
@@ -229,6 +231,62 @@ void check_ranking(const Case& c, Checker& ck, long long scratch, long long intS
     }
 }
 
+/**
+ * A stochastic path loss (nl_paths.cuh) run work item by work item as the kernels run it: every draw solved, then
+ * per sample the coefficients, the Gram rows (L2 smoothing of the algorithm), each gradient entry and each Hessian
+ * entry. Inputs y and truth in IO, the noise in double (drawn by the Java code), arithmetic in double.
+ */
+template <class IO>
+void check_paths(const Case& c, Checker& ck) {
+    nl::PathSpec p{(int)c.num("rows"), (int)c.num("cols"), (int)c.num("samples"), c.num("sigma"),
+                   (int)c.num("path_family"), (int)c.num("baseline"), (int)c.num("l2")};
+    const int batch = (int)c.num("batch"), m = p.cells(), S = p.samples;
+    std::vector<IO> y(c.arr("y").begin(), c.arr("y").end()), truth(c.arr("truth").begin(), c.arr("truth").end());
+    const std::vector<double>& eps = c.arr("eps");
+    if ((long long)y.size() != (long long)batch * m || (long long)eps.size() != (long long)batch * S * m)
+        throw std::runtime_error("case " + c.name + ": y or eps has the wrong length");
+    std::vector<double> maps((size_t)(S + 1) * m), optimal(S + 1), coef((size_t)nl::path_coef_count(p));
+    std::vector<double> gram(S), f((size_t)S * m), dist(m);
+    std::vector<int> pred(m), done(m);
+    std::vector<double> loss, grad, hess;
+    for (int b = 0; b < batch; b++) {
+        const IO* yb = y.data() + (size_t)b * m;
+        const IO* tb = truth.data() + (size_t)b * m;
+        const double* eb = eps.data() + (size_t)b * S * m;
+        for (int d = 0; d <= S; d++)
+            nl::path_solve(p, d, yb, eb, maps.data(), optimal.data(), nl::Strided<double>{dist.data(), 1},
+                           nl::Strided<int>{pred.data(), 1}, nl::Strided<int>{done.data(), 1});
+        loss.push_back(IO(nl::path_prepare(p, yb, tb, maps.data(), optimal.data(), coef.data())));
+        if (p.family == nl::PATH_SMOOTH_ALGORITHM && p.l2)
+            for (int s = 0; s < S; s++)
+                nl::path_gram(p, s, eb, maps.data(), nl::Strided<double>{gram.data(), 1}, f.data() + (size_t)s * m);
+        for (int k = 0; k < m; k++) grad.push_back(IO(nl::path_grad(p, k, tb, eb, maps.data(), coef.data())));
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < m; j++)
+                hess.push_back(IO(nl::path_hess(p, i, j, eb, maps.data(), coef.data(), f.data())));
+    }
+    Tol t = tol_for<IO>();
+    ck.compare("loss", loss, c.arr("loss"), 1, t.rtol, t.atol, t.floor);
+    ck.compare("grad", grad, c.arr("grad"), m, t.rtol, t.atol, t.floor);
+    ck.compare("hess", hess, c.arr("hess"), (size_t)m * m, t.rtol, t.atol, t.floor);
+}
+
+/** The grid shortest path alone: maps and costs must equal GridShortestPath's exactly (the tie rule included). */
+void check_shortest_path(const Case& c, Checker& ck) {
+    const int rows = (int)c.num("rows"), cols = (int)c.num("cols"), batch = (int)c.num("batch"), m = rows * cols;
+    const std::vector<double>& costs = c.arr("costs");
+    std::vector<double> dist(m), map(m), maps, optimal;
+    std::vector<int> pred(m), done(m);
+    for (int b = 0; b < batch; b++) {
+        optimal.push_back(nl::grid_shortest_path(rows, cols, costs.data() + (size_t)b * m, 0.0, nullptr,
+                                                 nl::Strided<double>{dist.data(), 1}, nl::Strided<int>{pred.data(), 1},
+                                                 nl::Strided<int>{done.data(), 1}, map.data()));
+        maps.insert(maps.end(), map.begin(), map.end());
+    }
+    ck.compare("map", maps, c.arr("map"), m, 0, 0);
+    ck.compare("optimal", optimal, c.arr("optimal"), 1, 0, 0);
+}
+
 template <class T>
 void check_case(const Case& c, Checker& ck) {
     const std::string family = c.scalars.at("family");
@@ -286,6 +344,10 @@ void check_case(const Case& c, Checker& ck) {
             }
         ck.compare("lambda_used", lam, wantLam, 1, sizeof(T) == 8 ? 1e-15 : 1e-6, 0);
         ck.compare("step", step, want, m, t.rtol, t.atol, t.floor);
+    } else if (family == "paths") {
+        check_paths<T>(c, ck);
+    } else if (family == "shortest_path") {
+        check_shortest_path(c, ck);
     } else {
         throw std::runtime_error("case " + c.name + ": unknown family '" + family + "'");
     }

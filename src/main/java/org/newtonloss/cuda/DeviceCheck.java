@@ -18,9 +18,10 @@ import org.newtonloss.newton.Safeguard;
 import org.newtonloss.spec.Losses;
 
 /**
- * The GPU check (run by ci/device-check on the GPU machine): every kernel against the CPU backend on random and
- * adversarial batches, then kernel timings with CUDA events (fused Newton kernel vs Hessian kernel + own batched
- * Cholesky vs Hessian kernel + cuSOLVER), written as JSON to {@code OUT_DIR/device-check.json}. A program, not
+ * The GPU check (run by ci/device-check on the GPU machine): every ranking kernel against the CPU backend on random
+ * and adversarial batches, kernel timings with CUDA events (fused Newton kernel vs Hessian kernel + own batched
+ * Cholesky vs Hessian kernel + cuSOLVER), then the path kernels ({@link PathsCheck}), written as JSON to
+ * {@code OUT_DIR/device-check.json}. A program, not
  * library code: it prints a summary and exits 0 when every agreement check passed, 1 otherwise.
  *
  * <p>Usage: {@code DeviceCheck OUT_DIR [quick]}. It needs only java.base and java.logging (the bundle's jlink runtime),
@@ -59,6 +60,10 @@ public final class DeviceCheck {
                 ok = agreement.stream().allMatch(m -> Boolean.TRUE.equals(m.get("pass")));
                 Files.writeString(json, json(report, "") + "\n");
                 report.put("timings", timings(cuda, quick));
+                Files.writeString(json, json(report, "") + "\n");
+                List<Map<String, Object>> paths = PathsCheck.run(cuda, quick);
+                report.put("paths", paths);
+                ok &= paths.stream().filter(m -> "agreement".equals(m.get("check"))).allMatch(m -> Boolean.TRUE.equals(m.get("pass")));
             } catch (RuntimeException e) {
                 e.printStackTrace(System.out);
                 report.put("error", e.toString());

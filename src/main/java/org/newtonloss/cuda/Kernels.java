@@ -227,7 +227,7 @@ public final class Kernels {
         return (int) (blocks * block);
     }
 
-    private void launch(String kernel, int grid, int block, long sharedBytes, Args args) {
+    void launch(String kernel, int grid, int block, long sharedBytes, Args args) {
         device.makeCurrent();
         CUfunction f = device.function(kernel);
         if (sharedBytes > 48 * 1024)
