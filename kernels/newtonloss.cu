@@ -218,13 +218,16 @@ __device__ void prepare_spd_body(int batch, int m, const T* C, long long cStride
 template <class IO, class T>
 __device__ void dsn_hessian_rows_body(const DsnSpec<T>& p, int batch, const IO* x, const int* rank, IO* loss, IO* grad,
                                       IO* hess, Dual<T>* ws) {
+    extern __shared__ unsigned char shared_bytes[];
     const int n = p.n;
     const long long warp = thread_id() >> 5, warps = thread_count() >> 5;
     Dual<T>* w = ws + warp * dsn_rows_warp_scratch(p.ncomp);
+    Dual<T>* rows = reinterpret_cast<Dual<T>*>(shared_bytes) + (threadIdx.x >> 5) * 32LL * n;
     for (long long item = warp; item < (long long)batch * n; item += warps) {
         const long long s = item / n;
         const int k = (int)(item % n);
-        T l = dsn_hessian_column_warp<T>(p, x + s * n, rank + s * n, k, w, hess + s * n * n + k, (long long)n, grad + s * n);
+        T l = dsn_hessian_column_warp<T>(p, x + s * n, rank + s * n, k, w, rows, hess + s * n * n + k, (long long)n,
+                                         grad + s * n);
         if (k == 0 && (threadIdx.x & 31) == 0) loss[s] = IO(l);
     }
 }
@@ -232,7 +235,8 @@ __device__ void dsn_hessian_rows_body(const DsnSpec<T>& p, int batch, const IO* 
 /**
  * Fused DSN Newton step, one block per sample (n ≤ 32): its warps compute the Hessian's columns into shared memory
  * (nl_dsn_rows.cuh), then warp 0 factors and solves (H + λ_k I) step = g there; the Hessian never reaches global
- * memory. Shared memory per block: H, L (n² each), g, step (n each), λ used.
+ * memory. Shared memory per block: the warps' rows (dsn_rows_warp_shared_bytes each), then H, L (n² each), g, step
+ * (n each), λ used.
  */
 template <class IO, class T>
 __device__ void dsn_newton_rows_body(const DsnSpec<T>& p, int batch, const IO* x, const int* rank, T lambda,
@@ -240,7 +244,8 @@ __device__ void dsn_newton_rows_body(const DsnSpec<T>& p, int batch, const IO* x
                                      int* status, Dual<T>* ws) {
     extern __shared__ unsigned char shared_bytes[];
     const int n = p.n, lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warpsPerBlock = blockDim.x >> 5;
-    T* H = reinterpret_cast<T*>(shared_bytes);
+    Dual<T>* rows = reinterpret_cast<Dual<T>*>(shared_bytes) + warp * 32LL * n;
+    T* H = reinterpret_cast<T*>(reinterpret_cast<Dual<T>*>(shared_bytes) + warpsPerBlock * 32LL * n);
     T* L = H + n * n;
     T* g = L + n * n;
     T* st = g + n;
@@ -248,7 +253,7 @@ __device__ void dsn_newton_rows_body(const DsnSpec<T>& p, int batch, const IO* x
     Dual<T>* w = ws + ((long long)blockIdx.x * warpsPerBlock + warp) * dsn_rows_warp_scratch(p.ncomp);
     for (long long s = blockIdx.x; s < batch; s += gridDim.x) {
         for (int k = warp; k < n; k += warpsPerBlock) {
-            T l = dsn_hessian_column_warp<T>(p, x + s * n, rank + s * n, k, w, H + k, (long long)n, g);
+            T l = dsn_hessian_column_warp<T>(p, x + s * n, rank + s * n, k, w, rows, H + k, (long long)n, g);
             if (k == 0 && lane == 0) loss[s] = IO(l);
         }
         __syncthreads();

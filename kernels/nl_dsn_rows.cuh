@@ -31,14 +31,19 @@ template <class T> __device__ Dual<T> warp_sum(Dual<T> v) { return Dual<T>(warp_
 /** Dual numbers of scratch per warp: α, slope and d per comparator, and 32 tape entries per comparator. */
 __host__ __device__ constexpr long long dsn_rows_warp_scratch(int ncomp) { return 35LL * ncomp; }
 
+/** Shared memory of one warp's rows: n dual numbers per lane, entry j of lane i's row at rows[j·32 + i]. */
+__host__ __device__ constexpr long long dsn_rows_warp_shared_bytes(int n, int dualBytes) { return 32LL * n * dualBytes; }
+
 /**
  * Column k of sample s's Hessian into col[j·colStride] (j < n), by the calling warp (all 32 lanes, converged).
  * With k == 0 also the loss (lane 0 returns it; others return 0) and the gradient into grad[j] when grad is not null.
- * x: the sample's scores; rank[i]: true ascending rank of input i; ws: this warp's scratch.
+ * x: the sample's scores; rank[i]: true ascending rank of input i; ws: this warp's global scratch; rows: this warp's
+ * shared memory (dsn_rows_warp_shared_bytes). The comparator's wires are the same for every lane, so rows[a·32 + lane]
+ * is a conflict-free access, where a per-lane local array indexed by a would live in local memory.
  */
 template <class T, class X, class IO>
 __device__ T dsn_hessian_column_warp(const DsnSpec<T>& p, const X* x, const int* rank, int k, Dual<T>* ws,
-                                     IO* col, long long colStride, IO* grad) {
+                                     Dual<T>* rows, IO* col, long long colStride, IO* grad) {
     using D = Dual<T>;
     const int n = p.n, C = p.ncomp, lane = threadIdx.x & 31;
     const bool hasRow = lane < n;
@@ -47,9 +52,9 @@ __device__ T dsn_hessian_column_warp(const DsnSpec<T>& p, const X* x, const int*
     D* dd = ws + 2LL * C;
     D* tape = ws + 3LL * C;
     const T inv = T(1) / (T(n) * T(n));
-    D r[32];  // row `lane` of P during the forward sweep, its adjoint during the reverse sweep
+    D* r = rows + lane;  // r[j·32]: entry j of row `lane` of P in the forward sweep, of its adjoint in the reverse
     D xv = hasRow ? D(T(x[lane]), lane == k ? T(1) : T(0)) : D(T(0));
-    for (int j = 0; j < n; j++) r[j] = D(T(lane == j ? 1 : 0));
+    for (int j = 0; j < n; j++) r[j * 32] = D(T(lane == j ? 1 : 0));
     for (int c = 0; c < C; c++) {
         const int a = p.comps[3 * c], b = p.comps[3 * c + 1], f = p.comps[3 * c + 2];
         const D xa = shfl(xv, a), xb = shfl(xv, b), d = xb - xa;
@@ -64,20 +69,20 @@ __device__ T dsn_hessian_column_warp(const DsnSpec<T>& p, const X* x, const int*
         if (lane == a) xv = f ? mx : mn;
         if (lane == b) xv = f ? mn : mx;
         if (hasRow) {
-            const D ra = r[a], rb = r[b];
+            const D ra = r[a * 32], rb = r[b * 32];
             tape[(long long)c * 32 + lane] = ra - rb;
             const D rmn = al * ra + (T(1) - al) * rb, rmx = (T(1) - al) * ra + al * rb;
-            r[a] = f ? rmx : rmn;
-            r[b] = f ? rmn : rmx;
+            r[a * 32] = f ? rmx : rmn;
+            r[b * 32] = f ? rmn : rmx;
         }
     }
     T rowLoss = T(0);
     if (hasRow)
         for (int j = 0; j < n; j++) {
             D v, d1;
-            bce(r[j], rank[lane] == j, v, d1);
+            bce(r[j * 32], rank[lane] == j, v, d1);
             rowLoss += v.v * inv;
-            r[j] = d1 * inv;
+            r[j * 32] = d1 * inv;
         }
     __syncwarp();  // lane 0's α, slope and d are visible to every lane
     D g = D(T(0));  // lane w: adjoint of the value on wire w
@@ -86,9 +91,9 @@ __device__ T dsn_hessian_column_warp(const DsnSpec<T>& p, const X* x, const int*
         const D al = alpha[c];
         D part = D(T(0));
         if (hasRow) {
-            const D gmn = f ? r[b] : r[a], gmx = f ? r[a] : r[b];
-            r[a] = al * gmn + (T(1) - al) * gmx;
-            r[b] = (T(1) - al) * gmn + al * gmx;
+            const D gmn = f ? r[b * 32] : r[a * 32], gmx = f ? r[a * 32] : r[b * 32];
+            r[a * 32] = al * gmn + (T(1) - al) * gmx;
+            r[b * 32] = (T(1) - al) * gmn + al * gmx;
             part = (gmn - gmx) * tape[(long long)c * 32 + lane];
         }
         const D galpha = warp_sum(part);

@@ -112,7 +112,7 @@ public final class DeviceCheck {
         double dl = maxScaled(c.loss(), g.loss(), 1), dg = maxScaled(c.grad(), g.grad(), n), dh = maxScaled(c.hess(), g.hess(), n * n);
         double fl = maxScaled(toDouble(cf.loss()), toDouble(gf.loss()), 1), fg = maxScaled(toDouble(cf.grad()), toDouble(gf.grad()), n),
                 fh = maxScaled(toDouble(cf.hess()), toDouble(gf.hess()), n * n);
-        StepCheck backend = StepCheck.of(c, nc.result().step(), nc.result().status(), ng.result().step(), ng.result().status(),
+        StepCheck backend = StepCheck.of(c, nc.result().step(), nc.result().status(), nc.result().lambda(), ng.result().step(), ng.result().status(),
                 ng.result().lambda(), n);
         row.put("double_max_err", Map.of("loss", dl, "grad", dg, "hess", dh));
         row.put("float_max_err_vs_cpu_float", Map.of("loss", fl, "grad", fg, "hess", fh));
@@ -120,13 +120,22 @@ public final class DeviceCheck {
         boolean pass = Math.max(dl, Math.max(dg, dh)) <= DOUBLE_TOL && Math.max(fl, Math.max(fg, fh)) <= FLOAT_TOL
                 && backend.pass(DOUBLE_TOL);
         String fusedText = "";
+        RankingKernel kernelN = RankingKernels.of(loss, n).orElseThrow();
+        if (kernelN instanceof RankingKernel.Dsn d && n <= Kernels.WARP_LIMIT) {
+            // Both DSN Hessian kernels, whichever the backend chose at this n.
+            double rowsErr = maxScaled(c.hess(), dsnHessian(cuda.kernels(), d, true, xt, batch, n), n * n);
+            double perThreadErr = maxScaled(c.hess(), dsnHessian(cuda.kernels(), d, false, xt, batch, n), n * n);
+            row.put("dsn_hessian_kernels_double_max_err", Map.of("rows", rowsErr, "per_thread", perThreadErr));
+            pass &= Math.max(rowsErr, perThreadErr) <= DOUBLE_TOL;
+            fusedText += String.format(" rows %.1e perthread %.1e", rowsErr, perThreadErr);
+        }
         if (n <= Kernels.WARP_LIMIT) {
             // The fused kernel (Hessian + damped Cholesky in shared memory) against the CPU engine's escalate step.
             RankingKernel kernel = RankingKernels.of(loss, n).orElseThrow();
             for (boolean dbl : new boolean[] {true, false}) {
                 double[] step = new double[batch * n], lambdas = new double[batch];
                 int[] status = fusedStep(cuda.kernels(), kernel, dbl, xt[0], xt[1], batch, n, opt.lambda(), step, lambdas);
-                StepCheck fused = StepCheck.of(c, nc.result().step(), nc.result().status(), step, status, lambdas, n);
+                StepCheck fused = StepCheck.of(c, nc.result().step(), nc.result().status(), nc.result().lambda(), step, status, lambdas, n);
                 row.put(dbl ? "newton_fused_double" : "newton_fused_float", fused.json());
                 pass &= fused.pass(dbl ? DOUBLE_TOL : FLOAT_TOL);
                 fusedText += String.format(" fused %s res %.1e fwd %.1e st %d/%d", dbl ? "f64" : "f32", fused.residual, fused.forward,
@@ -148,10 +157,16 @@ public final class DeviceCheck {
      * singular (smallest |eigenvalue| ≤ 1e-8 ‖H + λI‖), i.e. where a factorisation succeeding or failing is decided
      * by rounding.
      */
-    record StepCheck(double residual, double forward, int statusMismatches, int borderline) {
-        static StepCheck of(Evaluation c, double[] cpuStep, int[] cpuStatus, double[] step, int[] status, double[] lambda, int n) {
+    record StepCheck(double residual, double cpuResidual, double forward, int statusMismatches, int borderline) {
+        static StepCheck of(Evaluation c, double[] cpuStep, int[] cpuStatus, double[] cpuLambda, double[] step, int[] status,
+                            double[] lambda, int n) {
             int batch = cpuStatus.length, mismatches = 0, borderline = 0;
-            double res = 0, fwd = 0;
+            // Residuals are relative to max(the sample's ‖A‖‖s‖ + ‖g‖, 1e-8 × the batch's largest): a float step of
+            // a saturated sample underflows to 0 with its gradient, which a purely per-sample scale would count as 1.
+            double[] scale = new double[batch];
+            double batchScale = 0;
+            for (int s = 0; s < batch; s++) batchScale = Math.max(batchScale, scale[s] = residualScale(c, s, n, cpuStep, 0.1));
+            double res = 0, cpuRes = 0, fwd = 0;
             for (int s = 0; s < batch; s++) {
                 boolean solved = status[s] >= 0;
                 if (status[s] != cpuStatus[s] && !(status[s] == CudaBackend.KERNEL_NOT_SOLVED && cpuStatus[s] < 0)) {
@@ -166,33 +181,48 @@ public final class DeviceCheck {
                     }
                     fwd = Math.max(fwd, e / Math.max(sc, 1e-300));
                 }
-                if (solved) res = Math.max(res, residual(c, s, n, step, lambda[s]));
+                double floor = Math.max(1e-8 * batchScale, 1e-300);
+                if (solved) res = Math.max(res, residual(c, s, n, step, lambda[s]) / Math.max(residualScale(c, s, n, step, lambda[s]), floor));
+                if (cpuStatus[s] >= 0)
+                    cpuRes = Math.max(cpuRes, residual(c, s, n, cpuStep, cpuLambda[s]) / Math.max(residualScale(c, s, n, cpuStep, cpuLambda[s]), floor));
             }
-            return new StepCheck(res, fwd, mismatches, borderline);
+            return new StepCheck(res, cpuRes, fwd, mismatches, borderline);
         }
 
-        boolean pass(double tol) { return residual <= tol && statusMismatches == borderline; }
+        /**
+         * The GPU's backward error is within {@code tol}, or no worse than 10× the CPU engine's own on this batch (an
+         * escalated λ can accept a nearly singular factor, whose backward error neither implementation can avoid);
+         * status mismatches only where the system is numerically singular.
+         */
+        boolean pass(double tol) { return residual <= Math.max(tol, 10 * cpuResidual) && statusMismatches == borderline; }
 
         Map<String, Object> json() {
-            return Map.of("residual", residual, "forward_err_same_lambda", forward, "status_mismatches", statusMismatches,
-                    "status_mismatches_numerically_singular", borderline);
+            return Map.of("residual", residual, "cpu_residual", cpuResidual, "forward_err_same_lambda", forward,
+                    "status_mismatches", statusMismatches, "status_mismatches_numerically_singular", borderline);
         }
 
+        /** ‖(H + λI) s − g‖∞ for sample s with the CPU's H and g. */
         static double residual(Evaluation c, int s, int n, double[] step, double lambda) {
-            double r = 0, normA = 0, normS = 0, normG = 0;
+            double r = 0;
             for (int i = 0; i < n; i++) {
-                double acc = lambda * step[s * n + i] - c.grad()[s * n + i], row = lambda;
-                for (int j = 0; j < n; j++) {
-                    double h = c.hess()[s * n * n + i * n + j];
-                    acc += h * step[s * n + j];
-                    row += Math.abs(h);
-                }
+                double acc = lambda * step[s * n + i] - c.grad()[s * n + i];
+                for (int j = 0; j < n; j++) acc += c.hess()[s * n * n + i * n + j] * step[s * n + j];
                 r = Math.max(r, Math.abs(acc));
+            }
+            return r;
+        }
+
+        /** ‖H + λI‖∞ ‖s‖∞ + ‖g‖∞ for sample s. */
+        static double residualScale(Evaluation c, int s, int n, double[] step, double lambda) {
+            double normA = 0, normS = 0, normG = 0;
+            for (int i = 0; i < n; i++) {
+                double row = lambda;
+                for (int j = 0; j < n; j++) row += Math.abs(c.hess()[s * n * n + i * n + j]);
                 normA = Math.max(normA, row);
                 normS = Math.max(normS, Math.abs(step[s * n + i]));
                 normG = Math.max(normG, Math.abs(c.grad()[s * n + i]));
             }
-            return r / Math.max(normA * normS + normG, 1e-300);
+            return normA * normS + normG;
         }
 
         static boolean singularAt(double[] hess, int s, int n, double lambda) {
@@ -208,6 +238,23 @@ public final class DeviceCheck {
             for (double v : values) min = Math.min(min, Math.abs(v));
             return min <= 1e-8 * n * norm;
         }
+    }
+
+    /** The double Hessians of a DSN batch by the row-parallel ({@code rows}) or the thread-per-column kernel. */
+    static double[] dsnHessian(Kernels k, RankingKernel.Dsn d, boolean rows, double[][] xt, int batch, int n) {
+        int[] rank = new int[batch * n], r = new int[n];
+        for (int s = 0; s < batch; s++) {
+            org.newtonloss.ranking.Ranks.stableAscendingRanks(xt[1], s * n, n, r);
+            System.arraycopy(r, 0, rank, s * n, n);
+        }
+        double[] hess = new double[batch * n * n];
+        try (DeviceBuffer dx = DeviceBuffer.of(xt[0]); DeviceBuffer rk = DeviceBuffer.of(rank); DeviceBuffer loss = DeviceBuffer.allocate(8L * batch);
+             DeviceBuffer grad = DeviceBuffer.allocate(8L * batch * n); DeviceBuffer h = DeviceBuffer.allocate(8L * batch * n * n)) {
+            if (rows) k.hessianRows(d, true, batch, n, dx, rk, loss, grad, h);
+            else k.hessianPerThread(d, true, batch, n, dx, rk, loss, grad, h);
+            h.read(hess);
+        }
+        return hess;
     }
 
     /** Runs the fused Newton kernel on the batch; fills {@code step} and returns the per-sample status. */

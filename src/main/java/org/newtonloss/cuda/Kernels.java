@@ -58,13 +58,14 @@ public final class Kernels {
     }
 
     /**
-     * Loss, gradient and exact Hessian per sample: for DSN with n ≤ {@link #WARP_LIMIT} the row-parallel kernel
+     * Loss, gradient and exact Hessian per sample: for DSN with {@link #ROWS_MIN_N} ≤ n ≤ {@link #WARP_LIMIT} the
+     * row-parallel kernel
      * ({@code nl_dsn_hessian_rows}: a warp per (sample, column)), else {@code nl_<family>_hessian} (a thread per
      * (sample, column)).
      */
     public void hessian(RankingKernel k, boolean dbl, int batch, int n, DeviceBuffer x, DeviceBuffer rank,
                         DeviceBuffer loss, DeviceBuffer grad, DeviceBuffer hess) {
-        if (k instanceof RankingKernel.Dsn d && n <= WARP_LIMIT && rowKernels) {
+        if (k instanceof RankingKernel.Dsn d && usesRowKernels(n)) {
             hessianRows(d, dbl, batch, n, x, rank, loss, grad, hess);
             return;
         }
@@ -90,7 +91,7 @@ public final class Kernels {
                        int maxEscalations, DeviceBuffer loss, DeviceBuffer grad, DeviceBuffer step, DeviceBuffer z,
                        DeviceBuffer lambdaUsed, DeviceBuffer status) {
         if (n > WARP_LIMIT) throw new IllegalArgumentException("fused Newton kernel: n must be <= " + WARP_LIMIT + ", got " + n);
-        if (k instanceof RankingKernel.Dsn d && rowKernels) {
+        if (k instanceof RankingKernel.Dsn d && usesRowKernels(n)) {
             newtonRows(d, dbl, batch, n, x, rank, lambda, maxEscalations, loss, grad, step, z, lambdaUsed, status);
             return;
         }
@@ -112,8 +113,11 @@ public final class Kernels {
         }
     }
 
-    /** Warps per block of the row-parallel DSN kernels. */
-    static final int ROWS_WARPS = 8;
+    /** Warps per block of the row-parallel DSN kernels (each holds 32·n dual numbers of shared memory). */
+    static final int ROWS_WARPS = 4;
+
+    /** Shared memory of the row-parallel DSN kernels' rows per block: 32·n dual numbers (16 bytes) per warp. */
+    static long rowsSharedBytes(int n) { return (long) ROWS_WARPS * 32 * n * 16; }
 
     /** Dual numbers (16 bytes) of scratch per warp of the row-parallel DSN kernels (kernels/nl_dsn_rows.cuh). */
     static long rowsWarpScratchBytes(RankingKernel.Dsn d) { return 35L * Math.max(1, d.count()) * 16; }
@@ -126,7 +130,7 @@ public final class Kernels {
         int threads = threads((long) batch * n * 32, block, rowsWarpScratchBytes(d) / 32);
         DeviceBuffer ws = rowsScratch((long) threads / 32 * rowsWarpScratchBytes(d));
         try (Family f = family(d, dbl, batch, n)) {
-            launch("nl_dsn_hessian_rows_" + suffix(dbl), threads / block, block, 0,
+            launch("nl_dsn_hessian_rows_" + suffix(dbl), threads / block, block, rowsSharedBytes(n),
                     f.args().p(x).p(rank).p(loss).p(grad).p(hess).p(ws));
         }
     }
@@ -141,7 +145,7 @@ public final class Kernels {
         if (n > WARP_LIMIT) throw new IllegalArgumentException("row-parallel DSN kernel: n must be <= " + WARP_LIMIT + ", got " + n);
         int block = ROWS_WARPS * 32;
         int threads = threads((long) batch * block, block, rowsWarpScratchBytes(d) / 32);
-        long shared = (2L * n * n + 2L * n + 1) * 8;  // computed in double
+        long shared = rowsSharedBytes(n) + (2L * n * n + 2L * n + 1) * 8;  // H, L, g, step, λ in double
         DeviceBuffer ws = rowsScratch((long) threads / 32 * rowsWarpScratchBytes(d));
         try (Family f = family(d, dbl, batch, n)) {
             launch("nl_dsn_newton_rows_" + suffix(dbl), threads / block, block, shared,
@@ -150,8 +154,16 @@ public final class Kernels {
         }
     }
 
-    /** Whether DSN at n ≤ 32 uses the row-parallel kernels (the default); false selects the per-thread kernels. */
+    /**
+     * Smallest n at which DSN uses the row-parallel kernels: below it too few of a warp's 32 lanes hold a row, and the
+     * thread-per-column kernels were faster on the H200 (docs/gpu-results.md).
+     */
+    static final int ROWS_MIN_N = 17;
+
+    /** Whether DSN at ROWS_MIN_N ≤ n ≤ 32 uses the row-parallel kernels (the default). */
     private volatile boolean rowKernels = true;
+
+    boolean usesRowKernels(int n) { return rowKernels && n >= ROWS_MIN_N && n <= WARP_LIMIT; }
 
     /** Chooses the row-parallel (true, default) or the per-thread DSN kernels, e.g. to compare them. */
     public void useRowKernels(boolean on) { rowKernels = on; }
