@@ -8,6 +8,7 @@
 //  - loops are grid-stride; `ws` is scratch of (family scratch elements) × (threads in the launch) values,
 //    element e of thread t at ws[e * threads + t]; Hessian and fused kernels use dual scratch (2 values each);
 //  - status: k ≥ 0 = solved after k escalations of λ (λ·10^k), −1 = not solved (the host finishes it).
+#include "nl_bf.cuh"
 #include "nl_dsn.cuh"
 #include "nl_linalg.cuh"
 #include "nl_paths.cuh"
@@ -44,6 +45,16 @@ struct SoftSortFamily {
     template <class S, class X>
     __device__ S run(const X* x, const int* rank, int dir, Strided<S> ws, Strided<int> iws) const {
         return softsort_loss_grad<S, T>(spec, x, rank, dir, ws, iws);
+    }
+};
+
+/** Relaxed Bellman-Ford (For loop); the "ranks" are the true 0/1 map as ints. */
+struct BellmanFordFamily {
+    BfSpec spec;
+    __device__ int n() const { return spec.cells(); }
+    template <class S, class X>
+    __device__ S run(const X* x, const int* truth, int dir, Strided<S> ws, Strided<int>) const {
+        return bf_loss_grad<S>(spec, x, truth, dir, ws);
     }
 };
 
@@ -356,3 +367,24 @@ extern "C" __global__ void nl_paths_gram(NL_PATH_PARAMS(double)) {
         path_gram(p, (int)(item % samples), eps + b * samples * m, maps + b * draws * m, g, f + item * m);
     }
 }
+
+// ----------------------------------------------------------------------------------------------------------------
+// Relaxed Bellman-Ford, For loop (nl_bf.cuh): loss + gradient (thread per sample) and exact Hessian (thread per
+// (sample, direction)), through the ranking families' eval/hessian bodies; truth = the 0/1 map as ints.
+// ----------------------------------------------------------------------------------------------------------------
+#define NL_BF_KERNELS(IO, SUFFIX)                                                                                 \
+    extern "C" __global__ void nl_bf_eval_##SUFFIX(int batch, int rows, int cols, int iterations, double beta,    \
+                                                   int tconorm, double p, int absorb, int l2, const IO* x,        \
+                                                   const int* truth, IO* loss, IO* grad, double* ws, int* iws) {  \
+        BellmanFordFamily f{BfSpec{rows, cols, iterations, beta, tconorm, p, absorb, l2}};                        \
+        eval_body<IO, double>(f, batch, x, truth, loss, grad, ws, iws);                                            \
+    }                                                                                                             \
+    extern "C" __global__ void nl_bf_hessian_##SUFFIX(int batch, int rows, int cols, int iterations, double beta, \
+                                                      int tconorm, double p, int absorb, int l2, const IO* x,     \
+                                                      const int* truth, IO* loss, IO* grad, IO* hess,             \
+                                                      Dual<double>* ws, int* iws) {                               \
+        BellmanFordFamily f{BfSpec{rows, cols, iterations, beta, tconorm, p, absorb, l2}};                        \
+        hessian_body<IO, double>(f, batch, x, truth, loss, grad, hess, ws, iws);                                   \
+    }
+
+NL_BOTH(NL_BF_KERNELS)

@@ -81,6 +81,50 @@ public final class PathKernels {
         }
     }
 
+    /** Largest per-thread scratch of one Bellman-Ford launch (dual values: ~254 KB per thread at 12×12, N = 25). */
+    static final long BF_SCRATCH_BUDGET = 8L << 30;
+
+    private DeviceBuffer bfScratch, bfInts;
+
+    /**
+     * Relaxed Bellman-Ford, For loop ({@code nl_bf_eval} / {@code nl_bf_hessian}): loss and gradient with a thread per
+     * sample, or, when {@code hess} is not null, also the exact Hessian with a thread per (sample, direction)
+     * writing one column. {@code truth} is the batch's 0/1 maps as ints. Scratch is cached between launches.
+     */
+    public void bellmanFord(BellmanFordKernel k, boolean dbl, int batch, int rows, int columns, DeviceBuffer y,
+                            DeviceBuffer truth, DeviceBuffer loss, DeviceBuffer grad, DeviceBuffer hess) {
+        int m = rows * columns, block = Kernels.BLOCK;
+        long valueBytes = hess == null ? 8 : 16, perThread = k.scratch(rows, columns) * valueBytes;
+        long items = hess == null ? batch : (long) batch * m;
+        long blocks = Math.max(1, Math.min(Math.min(Kernels.MAX_BLOCKS, (items + block - 1) / block), BF_SCRATCH_BUDGET / (perThread * block)));
+        int threads = (int) (blocks * block);
+        DeviceBuffer ws, iws;
+        synchronized (this) {
+            if (bfScratch == null || bfScratch.bytes() < perThread * threads) {
+                kernels.device().synchronize();
+                if (bfScratch != null) bfScratch.close();
+                bfScratch = DeviceBuffer.allocate(perThread * threads);
+            }
+            if (bfInts == null) bfInts = DeviceBuffer.allocate(4);  // the bodies' int scratch, unused by this family
+            ws = bfScratch;
+            iws = bfInts;
+        }
+        // kernels/newtonloss.cu NL_BF_KERNELS: 9 scalars (beta and p double for both precisions), then pointers
+        Kernels.Args args = new Kernels.Args().i(batch).i(rows).i(columns).i(k.iterations()).t(true, k.beta()).i(k.tconorm())
+                .t(true, k.p()).i(k.absorb() ? 1 : 0).i(k.l2() ? 1 : 0).p(y).p(truth).p(loss).p(grad);
+        if (hess != null) args.p(hess);
+        args.p(ws).p(iws);
+        kernels.launch("nl_bf_" + (hess == null ? "eval_" : "hessian_") + Kernels.suffix(dbl), threads / block, block, 0, args);
+    }
+
+    /** Frees the cached Bellman-Ford scratch. */
+    public synchronized void releaseScratch() {
+        kernels.device().synchronize();
+        if (bfScratch != null) bfScratch.close();
+        if (bfInts != null) bfInts.close();
+        bfScratch = bfInts = null;
+    }
+
     /** A workspace for {@code batch} samples of {@code kernel} on a rows×columns grid. */
     public Workspace workspace(PathKernel kernel, int batch, int rows, int columns) {
         return new Workspace(kernel, batch, rows, columns);
