@@ -314,15 +314,16 @@ __device__ PathSpec path_spec(int rows, int cols, int samples, double sigma, int
 #define NL_PATH_SPEC path_spec(rows, cols, samples, sigma, family, baseline, l2)
 
 #define NL_PATH_KERNELS(IO, SUFFIX)                                                                               \
-    /* one thread per (sample, draw d ∈ [0, S]) */                                                               \
+    /* one warp per (sample, draw d ∈ [0, S]); dist/pred/done: m contiguous elements per warp */                \
     extern "C" __global__ void nl_paths_solve_##SUFFIX(NL_PATH_PARAMS(IO)) {                                      \
         const PathSpec p = NL_PATH_SPEC;                                                                          \
-        const long long tid = thread_id(), nt = thread_count(), m = p.cells(), draws = samples + 1;              \
-        Strided<double> di{dist + tid, nt};                                                                       \
-        Strided<int> pr{pred + tid, nt}, dn{done + tid, nt};                                                      \
-        for (long long item = tid; item < (long long)batch * draws; item += nt) {                                \
+        const long long warp = thread_id() >> 5, warps = thread_count() >> 5, m = p.cells(), draws = samples + 1; \
+        const WarpTeam team{(int)(threadIdx.x & 31)};                                                             \
+        Strided<double> di{dist + warp * m, 1};                                                                   \
+        Strided<int> pr{pred + warp * m, 1}, dn{done + warp * m, 1};                                              \
+        for (long long item = warp; item < (long long)batch * draws; item += warps) {                            \
             const long long b = item / draws;                                                                     \
-            path_solve(p, (int)(item % draws), y + b * m, eps + b * samples * m, maps + b * draws * m,           \
+            path_solve(team, p, (int)(item % draws), y + b * m, eps + b * samples * m, maps + b * draws * m,     \
                        optimal + b * draws, di, pr, dn);                                                          \
         }                                                                                                         \
     }                                                                                                             \

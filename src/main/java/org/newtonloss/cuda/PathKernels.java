@@ -5,8 +5,8 @@ package org.newtonloss.cuda;
  * kernels/nl_paths.cuh). A batch is evaluated by up to five launches on the device's stream, all with one argument
  * list ({@code NL_PATH_PARAMS}):
  * <ol>
- *   <li>{@code nl_paths_solve}: a thread per (sample, draw d ∈ [0, S]), Dijkstra on max(y + σε_d, 0), d = S the
- *       unperturbed costs; per-thread O(m) scratch, strided by the launch's thread count;</li>
+ *   <li>{@code nl_paths_solve}: a warp per (sample, draw d ∈ [0, S]), Dijkstra on max(y + σε_d, 0), d = S the
+ *       unperturbed costs (the lanes split the O(m) scan and the relaxations); O(m) scratch per warp;</li>
  *   <li>{@code nl_paths_prepare}: a thread per sample, the loss and per-draw coefficients;</li>
  *   <li>{@code nl_paths_gram} (smoothing of the algorithm with the L2 loss only): a thread per (sample, draw);</li>
  *   <li>{@code nl_paths_grad}: a thread per (sample, cell);</li>
@@ -22,8 +22,11 @@ public final class PathKernels {
 
     public Kernels kernels() { return kernels; }
 
-    /** Bytes of Dijkstra scratch per solve thread: distances (double), predecessors and settled flags (int). */
+    /** Bytes of Dijkstra scratch per solve warp: distances (double), predecessors and settled flags (int). */
     static long solveScratchBytes(int m) { return 16L * m; }
+
+    /** Lanes of the solve kernel's teams. */
+    static final int WARP = 32;
 
     /**
      * Device memory for one batch shape: the S + 1 maps and costs per sample, coefficients, Gram rows and the
@@ -44,7 +47,8 @@ public final class PathKernels {
             this.columns = columns;
             this.m = rows * columns;
             int s = kernel.samples();
-            solveThreads = Kernels.threads((long) batch * (s + 1), Kernels.BLOCK, solveScratchBytes(m));
+            solveThreads = Kernels.threads((long) batch * (s + 1) * WARP, Kernels.BLOCK, solveScratchBytes(m) / WARP + 1);
+            long warps = solveThreads / WARP;
             gramThreads = kernel.needsGram() ? Kernels.threads((long) batch * s, Kernels.BLOCK, 8L * s) : 0;
             DeviceBuffer[] b = new DeviceBuffer[8];
             try {
@@ -53,9 +57,9 @@ public final class PathKernels {
                 b[2] = DeviceBuffer.allocate(8L * batch * kernel.coefficients(m));
                 b[3] = kernel.needsGram() ? DeviceBuffer.allocate(8L * gramThreads * s) : null;
                 b[4] = kernel.needsGram() ? DeviceBuffer.allocate(8L * batch * s * m) : null;
-                b[5] = DeviceBuffer.allocate(8L * solveThreads * m);
-                b[6] = DeviceBuffer.allocate(4L * solveThreads * m);
-                b[7] = DeviceBuffer.allocate(4L * solveThreads * m);
+                b[5] = DeviceBuffer.allocate(8L * warps * m);
+                b[6] = DeviceBuffer.allocate(4L * warps * m);
+                b[7] = DeviceBuffer.allocate(4L * warps * m);
             } catch (RuntimeException e) {
                 for (DeviceBuffer d : b) if (d != null) d.close();
                 throw e;
