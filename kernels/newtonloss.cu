@@ -10,6 +10,7 @@
 //  - status: k ≥ 0 = solved after k escalations of λ (λ·10^k), −1 = not solved (the host finishes it).
 #include "nl_bf.cuh"
 #include "nl_dsn.cuh"
+#include "nl_dsn_rows.cuh"
 #include "nl_linalg.cuh"
 #include "nl_paths.cuh"
 #include "nl_softsorts.cuh"
@@ -224,6 +225,60 @@ __device__ void prepare_spd_body(int batch, int m, const T* C, long long cStride
     }
 }
 
+/** Exact DSN Hessian, one warp per (sample, column k) (nl_dsn_rows.cuh); n ≤ 32. */
+template <class IO, class T>
+__device__ void dsn_hessian_rows_body(const DsnSpec<T>& p, int batch, const IO* x, const int* rank, IO* loss, IO* grad,
+                                      IO* hess, Dual<T>* ws) {
+    const int n = p.n;
+    const long long warp = thread_id() >> 5, warps = thread_count() >> 5;
+    Dual<T>* w = ws + warp * dsn_rows_warp_scratch(p.ncomp);
+    for (long long item = warp; item < (long long)batch * n; item += warps) {
+        const long long s = item / n;
+        const int k = (int)(item % n);
+        T l = dsn_hessian_column_warp<T>(p, x + s * n, rank + s * n, k, w, hess + s * n * n + k, (long long)n, grad + s * n);
+        if (k == 0 && (threadIdx.x & 31) == 0) loss[s] = IO(l);
+    }
+}
+
+/**
+ * Fused DSN Newton step, one block per sample (n ≤ 32): its warps compute the Hessian's columns into shared memory
+ * (nl_dsn_rows.cuh), then warp 0 factors and solves (H + λ_k I) step = g there; the Hessian never reaches global
+ * memory. Shared memory per block: H, L (n² each), g, step (n each), λ used.
+ */
+template <class IO, class T>
+__device__ void dsn_newton_rows_body(const DsnSpec<T>& p, int batch, const IO* x, const int* rank, T lambda,
+                                     int maxEscalations, IO* loss, IO* grad, IO* step, IO* z, IO* lambdaUsed,
+                                     int* status, Dual<T>* ws) {
+    extern __shared__ unsigned char shared_bytes[];
+    const int n = p.n, lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warpsPerBlock = blockDim.x >> 5;
+    T* H = reinterpret_cast<T*>(shared_bytes);
+    T* L = H + n * n;
+    T* g = L + n * n;
+    T* st = g + n;
+    T* lam = st + n;
+    Dual<T>* w = ws + ((long long)blockIdx.x * warpsPerBlock + warp) * dsn_rows_warp_scratch(p.ncomp);
+    for (long long s = blockIdx.x; s < batch; s += gridDim.x) {
+        for (int k = warp; k < n; k += warpsPerBlock) {
+            T l = dsn_hessian_column_warp<T>(p, x + s * n, rank + s * n, k, w, H + k, (long long)n, g);
+            if (k == 0 && lane == 0) loss[s] = IO(l);
+        }
+        __syncthreads();
+        if (warp == 0) {
+            int k = damped_cholesky_solve(WarpTeam{lane}, H, n, g, lambda, maxEscalations, L, st, lam);
+            for (int i = lane; i < n; i += 32) {
+                grad[s * n + i] = IO(g[i]);
+                step[s * n + i] = IO(st[i]);
+                z[s * n + i] = IO(T(x[s * n + i]) - st[i]);
+            }
+            if (lane == 0) {
+                lambdaUsed[s] = IO(*lam);
+                status[s] = k;
+            }
+        }
+        __syncthreads();
+    }
+}
+
 }  // namespace
 
 // ----------------------------------------------------------------------------------------------------------------
@@ -290,6 +345,26 @@ NL_FAMILY_KERNELS(softsort, NL_SOFTSORT_ARGS, NL_SOFTSORT_FAMILY, double)
     }
 
 NL_BOTH(NL_LINALG_KERNELS)
+
+// Row-parallel DSN kernels (n ≤ 32), float and double buffers, computed in double like the other f32 kernels.
+#define NL_DSN_ROWS_KERNELS(IO, SUFFIX)                                                                           \
+    extern "C" __global__ void nl_dsn_hessian_rows_##SUFFIX(NL_DSN_ARGS(IO), const IO* x, const int* rank,       \
+                                                            IO* loss, IO* grad, IO* hess, Dual<double>* ws) {    \
+        dsn_hessian_rows_body<IO, double>(DsnSpec<double>{comps, ncomp, n, sigmoid, double(steepness),          \
+                                                          double(artLambda)},                                    \
+                                          batch, x, rank, loss, grad, hess, ws);                                 \
+    }                                                                                                             \
+    extern "C" __global__ void nl_dsn_newton_rows_##SUFFIX(NL_DSN_ARGS(IO), const IO* x, const int* rank,        \
+                                                           IO lambda, int maxEscalations, IO* loss, IO* grad,    \
+                                                           IO* step, IO* z, IO* lambdaUsed, int* status,         \
+                                                           Dual<double>* ws) {                                   \
+        dsn_newton_rows_body<IO, double>(DsnSpec<double>{comps, ncomp, n, sigmoid, double(steepness),           \
+                                                         double(artLambda)},                                     \
+                                         batch, x, rank, double(lambda), maxEscalations, loss, grad, step, z,    \
+                                         lambdaUsed, status, ws);                                                \
+    }
+
+NL_BOTH(NL_DSN_ROWS_KERNELS)
 
 // ----------------------------------------------------------------------------------------------------------------
 // Stochastic path losses (nl_paths.cuh). Every path kernel takes the same parameter list, NL_PATH_PARAMS, so the

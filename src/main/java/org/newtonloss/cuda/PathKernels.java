@@ -16,6 +16,9 @@ package org.newtonloss.cuda;
  * sample, drawn by the host) and all arithmetic are double.
  */
 public final class PathKernels {
+    /** Per-launch scratch cap of the path kernels (the shortest-path workspaces are small: 1 GiB is ample). */
+    static final long SCRATCH_BUDGET = 1L << 30;
+
     private final Kernels kernels;
 
     public PathKernels(Kernels kernels) { this.kernels = kernels; }
@@ -47,9 +50,9 @@ public final class PathKernels {
             this.columns = columns;
             this.m = rows * columns;
             int s = kernel.samples();
-            solveThreads = Kernels.threads((long) batch * (s + 1) * WARP, Kernels.BLOCK, solveScratchBytes(m) / WARP + 1);
+            solveThreads = Kernels.threads((long) batch * (s + 1) * WARP, Kernels.BLOCK, solveScratchBytes(m) / WARP + 1, SCRATCH_BUDGET);
             long warps = solveThreads / WARP;
-            gramThreads = kernel.needsGram() ? Kernels.threads((long) batch * s, Kernels.BLOCK, 8L * s) : 0;
+            gramThreads = kernel.needsGram() ? Kernels.threads((long) batch * s, Kernels.BLOCK, 8L * s, SCRATCH_BUDGET) : 0;
             DeviceBuffer[] b = new DeviceBuffer[8];
             try {
                 b[0] = DeviceBuffer.allocate(8L * batch * (s + 1) * m);
@@ -85,9 +88,6 @@ public final class PathKernels {
         }
     }
 
-    /** Largest per-thread scratch of one Bellman-Ford launch (dual values: ~254 KB per thread at 12×12, N = 25). */
-    static final long BF_SCRATCH_BUDGET = 8L << 30;
-
     private DeviceBuffer bfScratch, bfInts;
 
     /**
@@ -100,8 +100,8 @@ public final class PathKernels {
         int m = rows * columns, block = Kernels.BLOCK;
         long valueBytes = hess == null ? 8 : 16, perThread = k.scratch(rows, columns) * valueBytes;
         long items = hess == null ? batch : (long) batch * m;
-        long blocks = Math.max(1, Math.min(Math.min(Kernels.MAX_BLOCKS, (items + block - 1) / block), BF_SCRATCH_BUDGET / (perThread * block)));
-        int threads = (int) (blocks * block);
+        // dual scratch is ~254 KB per thread at 12×12, N = 25: the device's scratch budget (a quarter of free memory)
+        int threads = kernels.threads(items, block, perThread);
         DeviceBuffer ws, iws;
         synchronized (this) {
             if (bfScratch == null || bfScratch.bytes() < perThread * threads) {
@@ -153,10 +153,10 @@ public final class PathKernels {
                 .p(loss).p(grad).p(hess).p(ws.dist).p(ws.pred).p(ws.done);
         String sfx = Kernels.suffix(dbl);
         kernels.launch("nl_paths_solve_" + sfx, ws.solveThreads / block, block, 0, args);
-        kernels.launch("nl_paths_prepare_" + sfx, Kernels.threads(ws.batch, block, 0) / block, block, 0, args);
+        kernels.launch("nl_paths_prepare_" + sfx, Kernels.threads(ws.batch, block, 0, SCRATCH_BUDGET) / block, block, 0, args);
         if (k.needsGram()) kernels.launch("nl_paths_gram", ws.gramThreads / block, block, 0, args);
-        kernels.launch("nl_paths_grad_" + sfx, Kernels.threads((long) ws.batch * m, block, 0) / block, block, 0, args);
+        kernels.launch("nl_paths_grad_" + sfx, Kernels.threads((long) ws.batch * m, block, 0, SCRATCH_BUDGET) / block, block, 0, args);
         if (hess != null)
-            kernels.launch("nl_paths_hessian_" + sfx, Kernels.threads((long) ws.batch * m * m, block, 0) / block, block, 0, args);
+            kernels.launch("nl_paths_hessian_" + sfx, Kernels.threads((long) ws.batch * m * m, block, 0, SCRATCH_BUDGET) / block, block, 0, args);
     }
 }
