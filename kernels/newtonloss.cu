@@ -8,6 +8,7 @@
 //  - loops are grid-stride; `ws` is scratch of (family scratch elements) × (threads in the launch) values,
 //    element e of thread t at ws[e * threads + t]; Hessian and fused kernels use dual scratch (2 values each);
 //  - status: k ≥ 0 = solved after k escalations of λ (λ·10^k), −1 = not solved (the host finishes it).
+#include "nl_bf.cuh"
 #include "nl_dsn.cuh"
 #include "nl_dsn_rows.cuh"
 #include "nl_linalg.cuh"
@@ -45,6 +46,16 @@ struct SoftSortFamily {
     template <class S, class X>
     __device__ S run(const X* x, const int* rank, int dir, Strided<S> ws, Strided<int> iws) const {
         return softsort_loss_grad<S, T>(spec, x, rank, dir, ws, iws);
+    }
+};
+
+/** Relaxed Bellman-Ford (For loop); the "ranks" are the true 0/1 map as ints. */
+struct BellmanFordFamily {
+    BfSpec spec;
+    __device__ int n() const { return spec.cells(); }
+    template <class S, class X>
+    __device__ S run(const X* x, const int* truth, int dir, Strided<S> ws, Strided<int>) const {
+        return bf_loss_grad<S>(spec, x, truth, dir, ws);
     }
 };
 
@@ -383,15 +394,16 @@ __device__ PathSpec path_spec(int rows, int cols, int samples, double sigma, int
 #define NL_PATH_SPEC path_spec(rows, cols, samples, sigma, family, baseline, l2)
 
 #define NL_PATH_KERNELS(IO, SUFFIX)                                                                               \
-    /* one thread per (sample, draw d ∈ [0, S]) */                                                               \
+    /* one warp per (sample, draw d ∈ [0, S]); dist/pred/done: m contiguous elements per warp */                \
     extern "C" __global__ void nl_paths_solve_##SUFFIX(NL_PATH_PARAMS(IO)) {                                      \
         const PathSpec p = NL_PATH_SPEC;                                                                          \
-        const long long tid = thread_id(), nt = thread_count(), m = p.cells(), draws = samples + 1;              \
-        Strided<double> di{dist + tid, nt};                                                                       \
-        Strided<int> pr{pred + tid, nt}, dn{done + tid, nt};                                                      \
-        for (long long item = tid; item < (long long)batch * draws; item += nt) {                                \
+        const long long warp = thread_id() >> 5, warps = thread_count() >> 5, m = p.cells(), draws = samples + 1; \
+        const WarpTeam team{(int)(threadIdx.x & 31)};                                                             \
+        Strided<double> di{dist + warp * m, 1};                                                                   \
+        Strided<int> pr{pred + warp * m, 1}, dn{done + warp * m, 1};                                              \
+        for (long long item = warp; item < (long long)batch * draws; item += warps) {                            \
             const long long b = item / draws;                                                                     \
-            path_solve(p, (int)(item % draws), y + b * m, eps + b * samples * m, maps + b * draws * m,           \
+            path_solve(team, p, (int)(item % draws), y + b * m, eps + b * samples * m, maps + b * draws * m,     \
                        optimal + b * draws, di, pr, dn);                                                          \
         }                                                                                                         \
     }                                                                                                             \
@@ -436,3 +448,24 @@ extern "C" __global__ void nl_paths_gram(NL_PATH_PARAMS(double)) {
         path_gram(p, (int)(item % samples), eps + b * samples * m, maps + b * draws * m, g, f + item * m);
     }
 }
+
+// ----------------------------------------------------------------------------------------------------------------
+// Relaxed Bellman-Ford, For loop (nl_bf.cuh): loss + gradient (thread per sample) and exact Hessian (thread per
+// (sample, direction)), through the ranking families' eval/hessian bodies; truth = the 0/1 map as ints.
+// ----------------------------------------------------------------------------------------------------------------
+#define NL_BF_KERNELS(IO, SUFFIX)                                                                                 \
+    extern "C" __global__ void nl_bf_eval_##SUFFIX(int batch, int rows, int cols, int iterations, double beta,    \
+                                                   int tconorm, double p, int absorb, int l2, const IO* x,        \
+                                                   const int* truth, IO* loss, IO* grad, double* ws, int* iws) {  \
+        BellmanFordFamily f{BfSpec{rows, cols, iterations, beta, tconorm, p, absorb, l2}};                        \
+        eval_body<IO, double>(f, batch, x, truth, loss, grad, ws, iws);                                            \
+    }                                                                                                             \
+    extern "C" __global__ void nl_bf_hessian_##SUFFIX(int batch, int rows, int cols, int iterations, double beta, \
+                                                      int tconorm, double p, int absorb, int l2, const IO* x,     \
+                                                      const int* truth, IO* loss, IO* grad, IO* hess,             \
+                                                      Dual<double>* ws, int* iws) {                               \
+        BellmanFordFamily f{BfSpec{rows, cols, iterations, beta, tconorm, p, absorb, l2}};                        \
+        hessian_body<IO, double>(f, batch, x, truth, loss, grad, hess, ws, iws);                                   \
+    }
+
+NL_BOTH(NL_BF_KERNELS)

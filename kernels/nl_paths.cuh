@@ -6,7 +6,7 @@
 //
 // Work items of one batch (m = rows·cols cells, S draws; all arithmetic in double, the buffers' type IO only for
 // the inputs y, truth and the outputs loss, grad, hess):
-//   1. path_solve          per (sample, draw d ∈ [0, S]): Dijkstra on max(y + σ ε_d, 0), d = S unperturbed;
+//   1. path_solve          per (sample, draw d ∈ [0, S]), a warp each: Dijkstra on max(y + σ ε_d, 0), d = S unperturbed;
 //                           0/1 map into maps[(S+1)·m], its cost into optimal[S+1]
 //   2. path_prepare        per sample: the loss and the per-draw coefficients (coef, path_coef_count values)
 //   3. path_gram           per (sample, draw s), smoothing of the algorithm with the L2 loss only: row s of
@@ -62,59 +62,98 @@ NL_HD double perturbed_cost(const IO* y, double sigma, const double* eps, int k)
 }
 
 /**
+ * The team-wide minimum of (d, v) pairs in (distance, index) order, v = −1 meaning "none" (d = +inf); on return
+ * every lane holds the same pair. SerialTeam: the lane's own pair. WarpTeam: a butterfly of shuffles (the order is
+ * total, so every lane ends with the same minimum). The host harness adds a barrier-based version for its
+ * thread teams.
+ */
+NL_HD void team_argmin(const SerialTeam&, double&, int&) {}
+
+NL_HD bool before_pair(double da, int va, double db, int vb) {
+    return va >= 0 && (vb < 0 || da < db || (da == db && va < vb));
+}
+
+#ifdef NL_DEVICE_CODE
+__device__ inline void team_argmin(const WarpTeam&, double& d, int& v) {
+    for (int offset = 16; offset > 0; offset >>= 1) {
+        const double od = __shfl_xor_sync(0xffffffffu, d, offset);
+        const int ov = __shfl_xor_sync(0xffffffffu, v, offset);
+        if (before_pair(od, ov, d, v)) {
+            d = od;
+            v = ov;
+        }
+    }
+}
+#endif
+
+/**
  * Exact shortest path on the 8-connected, vertex-weighted grid from cell 0 to cell m − 1, both ends counted, with
  * GridShortestPath's tie rule: cells are settled in increasing (distance, row-major index) order and a
- * predecessor changes only on a strict improvement. O(m²) selection by a scan (no heap): the scan meets cells in
- * index order and keeps the first strict minimum, which is the same order. Writes the 0/1 map into map[0 .. m) and
- * returns the path's cost. dist, pred and done are m-element scratch.
+ * predecessor changes only on a strict improvement. O(m²) selection by a scan (no heap), spread over the team: each
+ * lane keeps the first strict minimum of its cells (ascending index), then the team takes the (distance, index)
+ * minimum — the order the Java heap pops in. The settled cell's 8 neighbours are relaxed by lanes 0..7 (distinct
+ * cells). Writes the 0/1 map into map[0 .. m) and returns the path's cost. dist, pred and done are m-element
+ * scratch shared by the team.
  */
-template <class IO>
-NL_HD double grid_shortest_path(int rows, int cols, const IO* y, double sigma, const double* eps, Strided<double> dist,
-                                Strided<int> pred, Strided<int> done, double* map) {
+template <class Team, class IO>
+NL_HD double grid_shortest_path(const Team& t, int rows, int cols, const IO* y, double sigma, const double* eps,
+                                Strided<double> dist, Strided<int> pred, Strided<int> done, double* map) {
     const int n = rows * cols, target = n - 1;
     const double inf = HUGE_VAL;
-    for (int v = 0; v < n; v++) {
+    for (int v = t.lane; v < n; v += t.size) {
         dist[v] = inf;
         pred[v] = -1;
         done[v] = 0;
     }
-    dist[0] = perturbed_cost(y, sigma, eps, 0);
+    t.sync();
+    if (t.lane == 0) dist[0] = perturbed_cost(y, sigma, eps, 0);
+    t.sync();
     while (true) {
         int v = -1;
         double dv = inf;
-        for (int u = 0; u < n; u++)
+        for (int u = t.lane; u < n; u += t.size)
             if (!done[u] && dist[u] < dv) {
                 dv = dist[u];
                 v = u;
             }
+        team_argmin(t, dv, v);
+        t.sync();  // every lane has read dist and done before they change
         if (v < 0) break;  // nothing queued (only when a distance overflowed)
-        done[v] = 1;
+        if (t.lane == 0) done[v] = 1;
         if (v == target) break;
         const int r = v / cols, q = v % cols;
-        for (int dr = -1; dr <= 1; dr++)  // GridShape's neighbour order: the 3×3 window row by row
-            for (int dq = -1; dq <= 1; dq++) {
-                const int rr = r + dr, qq = q + dq;
-                if ((dr == 0 && dq == 0) || rr < 0 || rr >= rows || qq < 0 || qq >= cols) continue;
-                const int u = rr * cols + qq;
-                const double du = add_rn(dv, perturbed_cost(y, sigma, eps, u));
-                if (du < dist[u]) {  // settled cells never improve: their distance is ≤ dv and costs are ≥ 0
-                    dist[u] = du;
-                    pred[u] = v;
-                }
+        for (int k = t.lane; k < 8; k += t.size) {  // GridShape's neighbour order: the 3×3 window row by row
+            const int dr = k < 3 ? -1 : (k < 5 ? 0 : 1);
+            const int dq = k == 0 || k == 3 || k == 5 ? -1 : (k == 1 || k == 6 ? 0 : 1);
+            const int rr = r + dr, qq = q + dq;
+            if (rr < 0 || rr >= rows || qq < 0 || qq >= cols) continue;
+            const int u = rr * cols + qq;
+            const double du = add_rn(dv, perturbed_cost(y, sigma, eps, u));
+            if (du < dist[u]) {  // settled cells never improve: their distance is ≤ dv and costs are ≥ 0
+                dist[u] = du;
+                pred[u] = v;
             }
+        }
+        t.sync();
     }
-    for (int v = 0; v < n; v++) map[v] = 0.0;
-    for (int v = target; v >= 0; v = pred[v]) map[v] = 1.0;
-    return dist[target];
+    t.sync();
+    for (int v = t.lane; v < n; v += t.size) map[v] = 0.0;
+    t.sync();
+    if (t.lane == 0)
+        for (int v = target; v >= 0; v = pred[v]) map[v] = 1.0;
+    const double cost = dist[target];
+    t.sync();
+    return cost;
 }
 
-/** Work item 1: draw d of one sample (d = S: the unperturbed costs). eps: the sample's S×m noise. */
-template <class IO>
-NL_HD void path_solve(const PathSpec& p, int d, const IO* y, const double* eps, double* maps, double* optimal,
-                      Strided<double> dist, Strided<int> pred, Strided<int> done) {
+/** Work item 1, for a team: draw d of one sample (d = S: the unperturbed costs). eps: the sample's S×m noise. */
+template <class Team, class IO>
+NL_HD void path_solve(const Team& t, const PathSpec& p, int d, const IO* y, const double* eps, double* maps,
+                      double* optimal, Strided<double> dist, Strided<int> pred, Strided<int> done) {
     const int m = p.cells();
     const double* e = d < p.samples ? eps + (long long)d * m : nullptr;
-    optimal[d] = grid_shortest_path(p.rows, p.cols, y, p.sigma, e, dist, pred, done, maps + (long long)d * m);
+    const double cost = grid_shortest_path(t, p.rows, p.cols, y, p.sigma, e, dist, pred, done, maps + (long long)d * m);
+    if (t.lane == 0) optimal[d] = cost;
 }
 
 template <class IO>

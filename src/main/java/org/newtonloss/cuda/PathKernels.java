@@ -5,8 +5,8 @@ package org.newtonloss.cuda;
  * kernels/nl_paths.cuh). A batch is evaluated by up to five launches on the device's stream, all with one argument
  * list ({@code NL_PATH_PARAMS}):
  * <ol>
- *   <li>{@code nl_paths_solve}: a thread per (sample, draw d ∈ [0, S]), Dijkstra on max(y + σε_d, 0), d = S the
- *       unperturbed costs; per-thread O(m) scratch, strided by the launch's thread count;</li>
+ *   <li>{@code nl_paths_solve}: a warp per (sample, draw d ∈ [0, S]), Dijkstra on max(y + σε_d, 0), d = S the
+ *       unperturbed costs (the lanes split the O(m) scan and the relaxations); O(m) scratch per warp;</li>
  *   <li>{@code nl_paths_prepare}: a thread per sample, the loss and per-draw coefficients;</li>
  *   <li>{@code nl_paths_gram} (smoothing of the algorithm with the L2 loss only): a thread per (sample, draw);</li>
  *   <li>{@code nl_paths_grad}: a thread per (sample, cell);</li>
@@ -25,8 +25,11 @@ public final class PathKernels {
 
     public Kernels kernels() { return kernels; }
 
-    /** Bytes of Dijkstra scratch per solve thread: distances (double), predecessors and settled flags (int). */
+    /** Bytes of Dijkstra scratch per solve warp: distances (double), predecessors and settled flags (int). */
     static long solveScratchBytes(int m) { return 16L * m; }
+
+    /** Lanes of the solve kernel's teams. */
+    static final int WARP = 32;
 
     /**
      * Device memory for one batch shape: the S + 1 maps and costs per sample, coefficients, Gram rows and the
@@ -47,7 +50,8 @@ public final class PathKernels {
             this.columns = columns;
             this.m = rows * columns;
             int s = kernel.samples();
-            solveThreads = Kernels.threads((long) batch * (s + 1), Kernels.BLOCK, solveScratchBytes(m), SCRATCH_BUDGET);
+            solveThreads = Kernels.threads((long) batch * (s + 1) * WARP, Kernels.BLOCK, solveScratchBytes(m) / WARP + 1, SCRATCH_BUDGET);
+            long warps = solveThreads / WARP;
             gramThreads = kernel.needsGram() ? Kernels.threads((long) batch * s, Kernels.BLOCK, 8L * s, SCRATCH_BUDGET) : 0;
             DeviceBuffer[] b = new DeviceBuffer[8];
             try {
@@ -56,9 +60,9 @@ public final class PathKernels {
                 b[2] = DeviceBuffer.allocate(8L * batch * kernel.coefficients(m));
                 b[3] = kernel.needsGram() ? DeviceBuffer.allocate(8L * gramThreads * s) : null;
                 b[4] = kernel.needsGram() ? DeviceBuffer.allocate(8L * batch * s * m) : null;
-                b[5] = DeviceBuffer.allocate(8L * solveThreads * m);
-                b[6] = DeviceBuffer.allocate(4L * solveThreads * m);
-                b[7] = DeviceBuffer.allocate(4L * solveThreads * m);
+                b[5] = DeviceBuffer.allocate(8L * warps * m);
+                b[6] = DeviceBuffer.allocate(4L * warps * m);
+                b[7] = DeviceBuffer.allocate(4L * warps * m);
             } catch (RuntimeException e) {
                 for (DeviceBuffer d : b) if (d != null) d.close();
                 throw e;
@@ -82,6 +86,47 @@ public final class PathKernels {
             kernels.device().synchronize();
             for (DeviceBuffer d : new DeviceBuffer[] {maps, optimal, coef, gram, f, dist, pred, done}) if (d != null) d.close();
         }
+    }
+
+    private DeviceBuffer bfScratch, bfInts;
+
+    /**
+     * Relaxed Bellman-Ford, For loop ({@code nl_bf_eval} / {@code nl_bf_hessian}): loss and gradient with a thread per
+     * sample, or, when {@code hess} is not null, also the exact Hessian with a thread per (sample, direction)
+     * writing one column. {@code truth} is the batch's 0/1 maps as ints. Scratch is cached between launches.
+     */
+    public void bellmanFord(BellmanFordKernel k, boolean dbl, int batch, int rows, int columns, DeviceBuffer y,
+                            DeviceBuffer truth, DeviceBuffer loss, DeviceBuffer grad, DeviceBuffer hess) {
+        int m = rows * columns, block = Kernels.BLOCK;
+        long valueBytes = hess == null ? 8 : 16, perThread = k.scratch(rows, columns) * valueBytes;
+        long items = hess == null ? batch : (long) batch * m;
+        // dual scratch is ~254 KB per thread at 12×12, N = 25: the device's scratch budget (a quarter of free memory)
+        int threads = kernels.threads(items, block, perThread);
+        DeviceBuffer ws, iws;
+        synchronized (this) {
+            if (bfScratch == null || bfScratch.bytes() < perThread * threads) {
+                kernels.device().synchronize();
+                if (bfScratch != null) bfScratch.close();
+                bfScratch = DeviceBuffer.allocate(perThread * threads);
+            }
+            if (bfInts == null) bfInts = DeviceBuffer.allocate(4);  // the bodies' int scratch, unused by this family
+            ws = bfScratch;
+            iws = bfInts;
+        }
+        // kernels/newtonloss.cu NL_BF_KERNELS: 9 scalars (beta and p double for both precisions), then pointers
+        Kernels.Args args = new Kernels.Args().i(batch).i(rows).i(columns).i(k.iterations()).t(true, k.beta()).i(k.tconorm())
+                .t(true, k.p()).i(k.absorb() ? 1 : 0).i(k.l2() ? 1 : 0).p(y).p(truth).p(loss).p(grad);
+        if (hess != null) args.p(hess);
+        args.p(ws).p(iws);
+        kernels.launch("nl_bf_" + (hess == null ? "eval_" : "hessian_") + Kernels.suffix(dbl), threads / block, block, 0, args);
+    }
+
+    /** Frees the cached Bellman-Ford scratch. */
+    public synchronized void releaseScratch() {
+        kernels.device().synchronize();
+        if (bfScratch != null) bfScratch.close();
+        if (bfInts != null) bfInts.close();
+        bfScratch = bfInts = null;
     }
 
     /** A workspace for {@code batch} samples of {@code kernel} on a rows×columns grid. */

@@ -47,10 +47,20 @@ public final class PathsCheck {
                 "fenchel-young:samples=" + s + ",sigma=0.5,seed=4" + anti);
     }
 
+    /** Relaxed Bellman-Ford (For loop) settings checked: AlgoVision's default, L1, Hamacher, Yager, start=absorb. */
+    static final List<String> BF_SPECS = List.of(
+            "bellman-ford:loop=for,loss=l2,beta=10,iterations=25,tconorm=probabilistic",
+            "bellman-ford:loop=for,loss=l1,beta=10,iterations=25,tconorm=probabilistic",
+            "bellman-ford:loop=for,loss=l2,beta=10,iterations=25,tconorm=hamacher,p=5",
+            "bellman-ford:loop=for,loss=l2,beta=5,iterations=25,tconorm=yager",
+            "bellman-ford:loop=for,loss=l2,beta=10,iterations=25,tconorm=probabilistic,start=absorb");
+
     /** Agreement rows, then timing rows. */
     public static List<Map<String, Object>> run(CudaBackend cuda, boolean quick) {
         List<Map<String, Object>> rows = new ArrayList<>(agreement(cuda, quick));
+        rows.addAll(bellmanFordAgreement(cuda, quick));
         rows.addAll(timings(cuda, quick));
+        rows.addAll(bellmanFordTimings(cuda, quick));
         return rows;
     }
 
@@ -98,6 +108,31 @@ public final class PathsCheck {
                         rows.add(row);
                         System.out.println("paths " + row);
                     }
+        return rows;
+    }
+
+    /** Relaxed Bellman-Ford: the same comparison at 12×12 (and 18×18), 8 samples per row. */
+    static List<Map<String, Object>> bellmanFordAgreement(CudaBackend cuda, boolean quick) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        int batch = 8;
+        for (int side : quick ? new int[] {12} : new int[] {12, 18})
+            for (String spec : side == 12 ? BF_SPECS : BF_SPECS.subList(0, 1))
+                for (boolean dbl : new boolean[] {true, false}) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("check", "agreement");
+                    row.put("spec", spec);
+                    row.put("grid", side + "x" + side);
+                    row.put("precision", dbl ? "double" : "float");
+                    row.put("batch", batch);
+                    try {
+                        compare(cuda, Losses.parse(spec), side, batch, dbl, row);
+                    } catch (Throwable e) {
+                        row.put("pass", false);
+                        row.put("error", e.toString());
+                    }
+                    rows.add(row);
+                    System.out.println("paths " + row);
+                }
         return rows;
     }
 
@@ -207,6 +242,68 @@ public final class PathsCheck {
             CpuBackend.instance().evaluate(loss, y, t, batch, m, true);
             long t0 = System.nanoTime();
             CpuBackend.instance().evaluate(loss, y, t, batch, m, true);
+            row.put("cpu_eval_hessian_samples_per_s", batch / ((System.nanoTime() - t0) * 1e-9));
+        }
+    }
+
+    /** Bellman-Ford (12×12, N = 25) value + gradient + exact Hessian, and + Newton, at B = 70 and 512. */
+    static List<Map<String, Object>> bellmanFordTimings(CudaBackend cuda, boolean quick) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        PathKernels pk = new PathKernels(cuda.kernels());
+        String spec = BF_SPECS.get(0);
+        try {
+            for (int batch : quick ? new int[] {70} : new int[] {70, 512})
+                for (boolean dbl : new boolean[] {false, true}) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("check", "timing");
+                    row.put("spec", spec);
+                    row.put("grid", "12x12");
+                    row.put("precision", dbl ? "double" : "float");
+                    row.put("batch", batch);
+                    try {
+                        timeBellmanFord(cuda, pk, Losses.parse(spec), 12, batch, dbl, row);
+                    } catch (Throwable e) {
+                        row.put("error", e.toString());
+                    }
+                    rows.add(row);
+                    System.out.println("paths " + row);
+                }
+        } finally {
+            try {
+                pk.releaseScratch();
+            } catch (Throwable e) {
+                System.out.println("paths: releasing Bellman-Ford scratch failed: " + e);
+            }
+        }
+        return rows;
+    }
+
+    static void timeBellmanFord(CudaBackend cuda, PathKernels pk, AlgorithmicLoss loss, int side, int batch, boolean dbl,
+                                Map<String, Object> row) {
+        BellmanFordKernel k = BellmanFordKernel.of(loss).orElseThrow();
+        int m = side * side, size = dbl ? 8 : 4;
+        double[][] yt = batch(side, batch, 78);
+        int[] truth = new int[yt[1].length];
+        for (int i = 0; i < truth.length; i++) truth[i] = (int) yt[1][i];
+        Kernels kernels = cuda.kernels();
+        CudaDevice device = kernels.device();
+        device.makeCurrent();
+        try (DeviceBuffer y = dbl ? DeviceBuffer.of(yt[0]) : DeviceBuffer.of(KernelTimings.toFloat(yt[0]));
+             DeviceBuffer t = DeviceBuffer.of(truth);
+             DeviceBuffer l = DeviceBuffer.allocate((long) batch * size); DeviceBuffer g = DeviceBuffer.allocate((long) batch * m * size);
+             DeviceBuffer h = DeviceBuffer.allocate((long) batch * m * m * size); DeviceBuffer step = DeviceBuffer.allocate((long) batch * m * size);
+             DeviceBuffer z = DeviceBuffer.allocate((long) batch * m * size); DeviceBuffer lam = DeviceBuffer.allocate((long) batch * size);
+             DeviceBuffer st = DeviceBuffer.allocate(4L * batch)) {
+            row.put("eval_hessian_samples_per_s", KernelTimings.rate(batch, device, () -> pk.bellmanFord(k, dbl, batch, side, side, y, t, l, g, h)));
+            row.put("eval_hessian_newton_samples_per_s", KernelTimings.rate(batch, device, () -> {
+                pk.bellmanFord(k, dbl, batch, side, side, y, t, l, g, h);
+                kernels.solve(dbl, batch, m, h, (long) m * m, g, y, LAMBDA, Safeguard.MAX_ESCALATIONS, step, z, lam, st);
+            }));
+        }
+        if (batch <= 70 && !dbl) {
+            float[] y = KernelTimings.toFloat(yt[0]), tf = KernelTimings.toFloat(yt[1]);
+            long t0 = System.nanoTime();
+            CpuBackend.instance().evaluate(loss, y, tf, batch, m, true);
             row.put("cpu_eval_hessian_samples_per_s", batch / ((System.nanoTime() - t0) * 1e-9));
         }
     }

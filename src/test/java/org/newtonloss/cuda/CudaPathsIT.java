@@ -52,6 +52,9 @@ class CudaPathsIT {
         List<Case> out = new ArrayList<>();
         for (int s : new int[] {3, 10, 30})
             for (String spec : PathsCheck.specs(s)) for (int side : new int[] {5, 12}) out.add(new Case(spec, side));
+        for (String spec : PathsCheck.BF_SPECS) out.add(new Case(spec, 12));
+        // N = 3 on 5×5 is the INFTY regime: evaluated by the CPU backend, so it must agree exactly
+        out.add(new Case("bellman-ford:loop=for,loss=l2,beta=10,iterations=3,tconorm=probabilistic", 5));
         return out;
     }
 

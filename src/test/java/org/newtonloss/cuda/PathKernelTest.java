@@ -45,6 +45,20 @@ class PathKernelTest {
         assertThrows(IllegalArgumentException.class, () -> new PathKernel(3, new Smoothing(3, 0.5, 1, false, true), false));
     }
 
+    @Test
+    void bellmanFordHasAKernelForTheForLoopOnly() {
+        BellmanFordKernel k = BellmanFordKernel.of(Losses.parse(
+                "bellman-ford:loop=for,loss=l1,beta=7,iterations=25,tconorm=hamacher,p=3,start=absorb")).orElseThrow();
+        assertEquals(new BellmanFordKernel(25, 7, 1, 3, true, false), k);
+        assertEquals(2, BellmanFordKernel.of(Losses.parse("bellman-ford:loop=for,tconorm=yager")).orElseThrow().tconorm());
+        assertTrue(BellmanFordKernel.of(Losses.parse("bellman-ford:loop=while,loss=l2,beta=10,iterations=25")).isEmpty());
+        assertFalse(k.infinityRegime(12, 12));
+        assertTrue(new BellmanFordKernel(10, 10, 0, 5, false, true).infinityRegime(12, 12));
+        assertFalse(new BellmanFordKernel(11, 10, 0, 5, false, true).infinityRegime(12, 12));
+        // kernels/nl_bf.cuh bf_scratch at 12×12, N = 25: 144·(20 + 52) + 196·28
+        assertEquals(144 * 72 + 196 * 28, k.scratch(12, 12));
+    }
+
     /** The uploaded noise is, sample by sample, what the CPU classes draw for that batch index. */
     @Test
     void noiseIsTheCpuDrawsOfEachBatchIndex() {

@@ -32,6 +32,18 @@ final class PathsGolden {
             "fenchel-young:samples=10,sigma=0.5,seed=12",
             "fenchel-young:samples=30,sigma=1.0,seed=13,baseline=false");
 
+    /**
+     * Relaxed Bellman-Ford with the For loop: every t-conorm, L1 and L2, start=absorb, N ≥ max(H, W) − 1 and the
+     * INFTY regime (N = 3 on 5×5, where the target is unreached).
+     */
+    static final List<String> BF_SPECS = List.of(
+            "bellman-ford:loop=for,loss=l2,beta=10,iterations=8,tconorm=probabilistic",
+            "bellman-ford:loop=for,loss=l1,beta=5,iterations=6,tconorm=probabilistic",
+            "bellman-ford:loop=for,loss=l2,beta=10,iterations=8,tconorm=hamacher,p=5",
+            "bellman-ford:loop=for,loss=l2,beta=3,iterations=8,tconorm=yager",
+            "bellman-ford:loop=for,loss=l2,beta=10,iterations=8,tconorm=probabilistic,start=absorb",
+            "bellman-ford:loop=for,loss=l2,beta=10,iterations=3,tconorm=probabilistic");
+
     /** Terrain costs of the Warcraft maps. */
     static final double[] TERRAIN = {0.8, 1.2, 5.3, 7.7, 9.2};
 
@@ -46,6 +58,8 @@ final class PathsGolden {
                 writeLoss(w, rnd, spec, 5, 4);
                 writeLoss(w, rnd, spec, 12, 2);
             }
+            for (String spec : BF_SPECS) writeBellmanFord(w, rnd, spec, 5, 3);
+            writeBellmanFord(w, rnd, "bellman-ford:loop=for,loss=l2,beta=10,iterations=25,tconorm=probabilistic", 12, 1);
         }
     }
 
@@ -60,6 +74,26 @@ final class PathsGolden {
                 default -> TERRAIN[rnd.nextInt(TERRAIN.length)];
             };
         return c;
+    }
+
+    static void writeBellmanFord(GoldenWriter w, Random rnd, String spec, int side, int batch) throws IOException {
+        AlgorithmicLoss loss = Losses.parse(spec);
+        BellmanFordKernel k = BellmanFordKernel.of(loss).orElseThrow();
+        GridShape grid = new GridShape(side, side);
+        int m = grid.cells();
+        double[] y = new double[batch * m], truth = new double[batch * m];
+        for (int b = 0; b < batch; b++) {
+            double[] trueCosts = costs(rnd, m, "terrain");
+            System.arraycopy(GridShortestPath.solve(grid, trueCosts), 0, truth, b * m, m);
+            for (int i = 0; i < m; i++) y[b * m + i] = (float) Math.max(0.1, trueCosts[i] + rnd.nextGaussian());
+        }
+        Evaluation e = Batches.evaluate(loss, y, truth, batch, m, true);
+        w.begin(spec.replace(':', '_').replace(',', '_').replace('=', '-') + "_" + grid)
+                .scalar("family", "bellman_ford").scalar("rows", side).scalar("cols", side).scalar("iterations", k.iterations())
+                .scalar("beta", k.beta()).scalar("tconorm", k.tconorm()).scalar("p", k.p()).scalar("absorb", k.absorb() ? 1 : 0)
+                .scalar("l2", k.l2() ? 1 : 0).scalar("batch", batch)
+                .scalar("compare_hessian", k.infinityRegime(side, side) ? 0 : 1)
+                .array("y", y).array("truth", truth).array("loss", e.loss()).array("grad", e.grad()).array("hess", e.hess()).end();
     }
 
     static void writeShortestPath(GoldenWriter w, Random rnd, GridShape grid, String kind, int batch) throws IOException {
