@@ -116,6 +116,14 @@ public final class CudaDevice implements AutoCloseable {
         }
     }
 
+    /** Free device memory in bytes (cuMemGetInfo). */
+    public long freeMemory() {
+        makeCurrent();
+        long[] free = {0}, total = {0};
+        CudaCalls.check(jcuda.driver.JCudaDriver.cuMemGetInfo(free, total), "cuMemGetInfo");
+        return free[0];
+    }
+
     /** Waits for the stream. */
     public void synchronize() { CudaCalls.check(cuStreamSynchronize(stream), "cuStreamSynchronize"); }
 

@@ -16,6 +16,9 @@ import org.newtonloss.ranking.Ranks;
  *   <li>{@code eval}: loss + gradient;</li>
  *   <li>{@code hessian}: loss + gradient + exact Hessian written to global memory;</li>
  *   <li>{@code fused_newton}: Hessian and damped Cholesky step in one kernel (n ≤ {@link Kernels#WARP_LIMIT});</li>
+ *   <li>{@code hessian_per_thread_kernel}, {@code fused_newton_per_lane_kernel}, {@code hessian_rows_kernel},
+ *       {@code fused_newton_rows_kernel} (DSN, n ≤ 32): both kernel layouts, of which {@code hessian} and
+ *       {@code fused_newton} use the faster at this n;</li>
  *   <li>{@code hessian_own_cholesky}: the Hessian kernel, then the batched Cholesky kernel;</li>
  *   <li>{@code hessian_cusolver}: the Hessian kernel, then cuSOLVER potrfBatched/potrsBatched with the engine's
  *       escalation (includes the host round trip that reads potrf's info).</li>
@@ -73,6 +76,15 @@ public final class KernelTimings {
             if (n <= Kernels.WARP_LIMIT)
                 rates.put("fused_newton", rate(b, k.device(),
                         () -> k.newton(kernel, dbl, b, n, x, rk, LAMBDA, maxEsc, lossB, grad, step, z, lam, st)));
+            if (kernel instanceof RankingKernel.Dsn d && n <= Kernels.WARP_LIMIT) {
+                // Both DSN kernel layouts, whichever hessian() and newton() choose at this n.
+                rates.put("hessian_per_thread_kernel", rate(b, k.device(), () -> k.hessianPerThread(kernel, dbl, b, n, x, rk, lossB, grad, hess)));
+                rates.put("fused_newton_per_lane_kernel", rate(b, k.device(),
+                        () -> k.newtonPerLane(kernel, dbl, b, n, x, rk, LAMBDA, maxEsc, lossB, grad, step, z, lam, st)));
+                rates.put("hessian_rows_kernel", rate(b, k.device(), () -> k.hessianRows(d, dbl, b, n, x, rk, lossB, grad, hess)));
+                rates.put("fused_newton_rows_kernel", rate(b, k.device(),
+                        () -> k.newtonRows(d, dbl, b, n, x, rk, LAMBDA, maxEsc, lossB, grad, step, z, lam, st)));
+            }
             rates.put("hessian_own_cholesky", rate(b, k.device(), () -> {
                 k.hessian(kernel, dbl, b, n, x, rk, lossB, grad, hess);
                 k.solve(dbl, b, n, hess, (long) n * n, grad, x, LAMBDA, maxEsc, step, z, lam, st);
