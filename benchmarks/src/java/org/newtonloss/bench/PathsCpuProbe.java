@@ -8,6 +8,7 @@ import org.newtonloss.loss.AlgorithmicLoss;
 import org.newtonloss.loss.GaussNewtonLoss;
 import org.newtonloss.paths.GridShape;
 import org.newtonloss.paths.GridShortestPath;
+import org.newtonloss.paths.ReferenceGridShortestPath;
 import org.newtonloss.spec.Losses;
 
 /**
@@ -39,16 +40,24 @@ public final class PathsCpuProbe {
         }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         double[] path = new double[m];
-        for (int round = 0; round < 2; round++) { // round 0 warms up
-            long t0 = mx.getCurrentThreadCpuTime();
-            long n = 0;
-            // the CPU clock is read once per 64 solves: one read costs about as much as a 12×12 solve
-            while (mx.getCurrentThreadCpuTime() - t0 < seconds * 1e9) {
-                for (int k = 0; k < 64; k++, n++) GridShortestPath.solve(grid, clean, (int) (n % batch) * m, path, 0);
+        // the solver and the first (binary-heap) solver kept in the tests, in alternating rounds; median of 3
+        double[][] rates = new double[2][4];
+        for (int round = 0; round < 4; round++) // round 0 warms up
+            for (int solver = 0; solver < 2; solver++) {
+                long t0 = mx.getCurrentThreadCpuTime();
+                long n = 0;
+                // the CPU clock is read once per 64 solves: one read costs about as much as a 12×12 solve
+                while (mx.getCurrentThreadCpuTime() - t0 < seconds * 1e9) {
+                    for (int k = 0; k < 64; k++, n++) {
+                        int offset = (int) (n % batch) * m;
+                        if (solver == 0) GridShortestPath.solve(grid, clean, offset, path, 0);
+                        else ReferenceGridShortestPath.solve(grid, clean, offset, path, 0);
+                    }
+                }
+                rates[solver][round] = n / ((mx.getCurrentThreadCpuTime() - t0) / 1e9);
             }
-            if (round == 1) System.out.printf("dijkstra %dx%d: %.0f solves per CPU-second%n", side, side,
-                    n / ((mx.getCurrentThreadCpuTime() - t0) / 1e9));
-        }
+        System.out.printf("dijkstra %dx%d: %.0f solves per CPU-second (first solver: %.0f)%n", side, side,
+                median3(rates[0]), median3(rates[1]));
         String[] specs = {"bellman-ford:loop=for,loss=l2,beta=10,iterations=25,tconorm=probabilistic",
                 "smooth-loss:samples=30,sigma=0.1,seed=1", "smooth-algorithm:samples=30,sigma=0.1,seed=1",
                 "fenchel-young:samples=30,sigma=0.1,seed=1"};

@@ -17,7 +17,7 @@ import org.newtonloss.loss.Batches;
  * <p>Costs must be finite and ≥ 0; anything else is an {@link IllegalArgumentException} naming the cell and value.
  * Instances are stateless; scratch space is per thread.
  */
-final class ReferenceGridShortestPath {
+public final class ReferenceGridShortestPath {
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     private ReferenceGridShortestPath() {}
