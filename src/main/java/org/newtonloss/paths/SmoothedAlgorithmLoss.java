@@ -35,6 +35,9 @@ public final class SmoothedAlgorithmLoss extends PerturbedPathLoss implements Ga
         return new SmoothedAlgorithmLoss(smoothing, loss);
     }
 
+    /** The loss φ on the expected path: L1 or squared L2, summed over the cells. */
+    public RelaxedBellmanFord.PathLoss pathLoss() { return loss; }
+
     @Override String family() { return "smooth-algorithm"; }
 
     @Override public String spec() {

@@ -36,6 +36,8 @@ class NativeHarnessTest {
         files.add(golden.resolve("solve.txt").toString());
         RankingGolden.write(golden);
         files.add(golden.resolve(RankingGolden.FILE).toString());
+        PathsGolden.write(golden);
+        files.add(golden.resolve(PathsGolden.FILE).toString());
         List<String> cmd = new ArrayList<>(List.of(BINARY.toString()));
         cmd.addAll(files);
         Result r = run(cmd, 300);
