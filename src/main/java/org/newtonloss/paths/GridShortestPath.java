@@ -23,8 +23,9 @@ import org.newtonloss.loss.Batches;
  *   <li>The queue is a radix heap (a monotone priority queue) on the bits of the distance, which for
  *       non-negative doubles order like the numbers: bucket b holds the keys whose highest bit differing from the
  *       last popped key is b, so a push is one XOR and one leading-zero count; a pop redistributes the lowest
- *       non-empty bucket around its minimum. Bucket 0 holds the keys equal to the last one: among them the
- *       smallest cell index leaves first, which is the tie rule.</li>
+ *       non-empty bucket around its minimum (each bucket keeps its minimum up to date, so that is one pass over
+ *       the bucket). Bucket 0 holds the keys equal to the last one: among them the smallest cell index leaves
+ *       first, which is the tie rule.</li>
  *   <li>The grid lives in a per-thread (H+2)×(W+2) array with a bit set of the cells not reached yet (the
  *       border counts as reached): a settled cell reads the unreached cells of its 3×3 window as one 9-bit mask
  *       and visits only those (about one per cell) instead of testing eight neighbours with unpredictable branches.
@@ -106,6 +107,7 @@ public final class GridShortestPath {
         long[] key = new long[0]; // heap key of a queued cell: the bits of its distance
         int[] next = new int[0];  // next cell in the same bucket, −1 at the end
         final int[] head = new int[64];
+        final long[] low = new long[64]; // smallest key in bucket b (valid only while b is occupied)
         long occupied;            // bit b set when bucket b is non-empty (head[b] is valid only then)
         long last;                // key of the last popped cell; every queued key is >= last
 
@@ -194,10 +196,19 @@ public final class GridShortestPath {
 
         private void push(int u, long k) {
             key[u] = k;
-            int b = 64 - Long.numberOfLeadingZeros(k ^ last); // 0 when k == last; < 64 since keys are >= 0
-            next[u] = (occupied >>> b & 1) != 0 ? head[b] : -1;
+            append(64 - Long.numberOfLeadingZeros(k ^ last), u, k); // 0 when k == last; < 64 since keys are >= 0
+        }
+
+        private void append(int b, int u, long k) {
+            if ((occupied >>> b & 1) != 0) {
+                next[u] = head[b];
+                low[b] = Math.min(low[b], k);
+            } else {
+                next[u] = -1;
+                low[b] = k;
+                occupied |= 1L << b;
+            }
             head[b] = u;
-            occupied |= 1L << b;
         }
 
         /** Removes and returns the queued cell with the smallest (distance, index); the queue must not be empty. */
@@ -205,17 +216,13 @@ public final class GridShortestPath {
             if ((occupied & 1) == 0) {
                 // refill bucket 0: the lowest non-empty bucket holds the next minimum; redistribute it around that
                 int b = Long.numberOfTrailingZeros(occupied);
-                int first = head[b];
-                long min = Long.MAX_VALUE;
-                for (int u = first; u >= 0; u = next[u]) min = Math.min(min, key[u]);
+                long min = low[b];
                 last = min;
                 occupied &= ~(1L << b);
-                for (int u = first; u >= 0; ) {
+                for (int u = head[b]; u >= 0; ) {
                     int after = next[u];
-                    int nb = 64 - Long.numberOfLeadingZeros(key[u] ^ min); // < b: all keys here share bits above b
-                    next[u] = (occupied >>> nb & 1) != 0 ? head[nb] : -1;
-                    head[nb] = u;
-                    occupied |= 1L << nb;
+                    long k = key[u];
+                    append(64 - Long.numberOfLeadingZeros(k ^ min), u, k); // < b: keys here share the bits above b
                     u = after;
                 }
             }
