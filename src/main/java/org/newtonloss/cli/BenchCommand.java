@@ -9,6 +9,9 @@ import java.util.concurrent.Callable;
 import org.newtonloss.backend.CpuBackend;
 import org.newtonloss.backend.LossBackend;
 import org.newtonloss.backend.Precision;
+import org.newtonloss.cuda.CudaBackend;
+import org.newtonloss.cuda.KernelTimings;
+import org.newtonloss.cuda.RankingKernels;
 import org.newtonloss.io.BatchInput;
 import org.newtonloss.io.InputKind;
 import org.newtonloss.io.OutJson;
@@ -87,10 +90,24 @@ final class BenchCommand implements Callable<Integer> {
             results.put("hessian", Throughput.measure(() -> backend.evaluate(lossFn, y, t, batch, m, true).loss()[0], batch, seconds, repeats));
             results.put("newton", Throughput.measure(() -> backend.newton(lossFn, options, y, t, batch, m).result().z()[0], batch, seconds, repeats));
         }
+        // On the GPU, also the kernels alone, timed with CUDA events on device-resident data (no transfers, no JVM).
+        Map<String, Object> kernels = null;
+        if (backend instanceof CudaBackend cuda && RankingKernels.supports(lossFn)) {
+            kernels = KernelTimings.ranking(cuda, lossFn, n, precision == Precision.DOUBLE, batch);
+            spec.commandLine().getOut().println(kernelSummary(kernels));
+        }
         int threads = CpuBackend.threads();
         spec.commandLine().getOut().println(summary(lossFn.spec(), n, m, batch, backend.name(), precision, options.curvature().cliName(), threads, results));
-        if (json != null) writeJson(lossFn, m, backend, precision, options, threads, results);
+        if (json != null) writeJson(lossFn, m, backend, precision, options, threads, results, kernels);
         return Main.EXIT_OK;
+    }
+
+    static String kernelSummary(Map<String, Object> kernels) {
+        StringBuilder b = new StringBuilder("kernels (CUDA events, data on the device) samples/s:");
+        if (kernels.get("samples_per_s") instanceof Map<?, ?> rates)
+            rates.forEach((k, v) -> b.append(String.format(java.util.Locale.ROOT, " %s %.4g", k, (Double) v)));
+        if (kernels.get("error") != null) b.append(" error: ").append(kernels.get("error"));
+        return b.toString();
     }
 
     static String summary(String spec, int n, int m, int batch, String backend, Precision precision, String curvature,
@@ -102,9 +119,10 @@ final class BenchCommand implements Callable<Integer> {
                 results.get("loss_gradient").median(), results.get("hessian").median(), results.get("newton").median());
     }
 
+    @SuppressWarnings("unchecked")
     private void writeJson(AlgorithmicLoss lossFn, int m, LossBackend backend, Precision precision,
-                           org.newtonloss.newton.NewtonOptions options, int threads, Map<String, Throughput> results)
-            throws IOException {
+                           org.newtonloss.newton.NewtonOptions options, int threads, Map<String, Throughput> results,
+                           Map<String, Object> kernels) throws IOException {
         Map<String, Object> medians = new LinkedHashMap<>();
         Map<String, Object> rounds = new LinkedHashMap<>();
         for (var e : results.entrySet()) {
@@ -122,6 +140,7 @@ final class BenchCommand implements Callable<Integer> {
                     .object("samples_per_second", medians)
                     .number("seconds", seconds).integer("repeats", repeats).integer("seed", seed)
                     .object("rounds_samples_per_second", rounds)
+                    .object("kernel_samples_per_second_cuda_events", kernels == null ? Map.of() : (Map<String, ?>) kernels.getOrDefault("samples_per_s", Map.of()))
                     .number("load_average", Math.max(0, java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()))
                     .string("version", Main.version()).string("java", System.getProperty("java.version"))
                     .string("timestamp", Instant.now().toString());

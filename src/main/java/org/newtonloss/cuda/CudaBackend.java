@@ -20,7 +20,9 @@ import org.newtonloss.newton.Safeguard;
 import org.newtonloss.ranking.Ranks;
 
 /**
- * The CUDA backend for the ranking losses (DSN, NeuralSort, SoftSort), float and double. Loss, gradient and exact
+ * The CUDA backend for the ranking losses (DSN, NeuralSort, SoftSort) and the path losses (smoothing of the loss,
+ * smoothing of the algorithm, Fenchel-Young, relaxed Bellman-Ford with the For loop; {@link CudaPaths}), float and
+ * double. Loss, gradient and exact
  * Hessian are computed by the kernels; the per-sample Hessian curvature with the escalate safeguard is solved on
  * the GPU by the damped batched Cholesky kernel (warp per system for m ≤ 32, block per system above), and systems
  * without a factor up to λ·10^{@value Safeguard#MAX_ESCALATIONS} are finished by the CPU engine's spectral fallback.
@@ -33,12 +35,14 @@ public final class CudaBackend implements LossBackend {
 
     private final CudaDevice device;
     private final Kernels kernels;
+    private final CudaPaths paths;
     private final NewtonEngine engine = new NewtonEngine();
     private final ReentrantLock lock = new ReentrantLock();
 
     private CudaBackend(CudaDevice device) {
         this.device = device;
         this.kernels = new Kernels(device);
+        this.paths = new CudaPaths(new PathKernels(kernels));
     }
 
     /**
@@ -53,12 +57,18 @@ public final class CudaBackend implements LossBackend {
 
     @Override public String name() { return NAME; }
 
-    @Override public boolean supports(AlgorithmicLoss loss, Precision precision) { return RankingKernels.supports(loss); }
+    @Override public boolean supports(AlgorithmicLoss loss, Precision precision) {
+        return RankingKernels.supports(loss) || PathKernel.supports(loss) || BellmanFordKernel.of(loss).isPresent();
+    }
 
     // ------------------------------------------------------------------------------------------------ evaluate
 
     @Override
     public Evaluation evaluate(AlgorithmicLoss loss, double[] y, double[] target, int batch, int m, boolean hessian) {
+        var path = PathKernel.of(loss);
+        if (path.isPresent()) return paths.evaluate(path.get(), loss, y, target, batch, m, hessian, this::locked);
+        var bf = BellmanFordKernel.of(loss);
+        if (bf.isPresent()) return paths.evaluate(bf.get(), loss, y, target, batch, m, hessian, this::locked);
         RankingKernel k = kernel(loss, y.length, target.length, batch, m);
         for (int i = 0; i < y.length; i++) finite(y[i], i, m);
         int[] rank = ranks(target, batch, m);
@@ -79,6 +89,10 @@ public final class CudaBackend implements LossBackend {
 
     @Override
     public EvaluationF32 evaluate(AlgorithmicLoss loss, float[] y, float[] target, int batch, int m, boolean hessian) {
+        var path = PathKernel.of(loss);
+        if (path.isPresent()) return paths.evaluate(path.get(), loss, y, target, batch, m, hessian, this::locked);
+        var bf = BellmanFordKernel.of(loss);
+        if (bf.isPresent()) return paths.evaluate(bf.get(), loss, y, target, batch, m, hessian, this::locked);
         RankingKernel k = kernel(loss, y.length, target.length, batch, m);
         for (int i = 0; i < y.length; i++) finite(y[i], i, m);
         int[] rank = ranks(target, batch, m);
@@ -252,7 +266,7 @@ public final class CudaBackend implements LossBackend {
         if (targetLength != batch * m)
             throw new IllegalArgumentException("targets: expected batch*m = " + batch + "*" + m + " = " + batch * m + " values, got " + targetLength);
         return RankingKernels.of(loss, m).orElseThrow(() ->
-                new BackendUnavailableException("the cuda backend has no kernel for loss '" + loss.spec() + "' (ranking families only)"));
+                new BackendUnavailableException("the cuda backend has no kernel for loss '" + loss.spec() + "' (ranking families, the stochastic path losses and bellman-ford with loop=for)"));
     }
 
     private static void finite(double v, int i, int m) {
@@ -290,6 +304,7 @@ public final class CudaBackend implements LossBackend {
 
     @Override public void close() {
         kernels.releaseScratch();
+        paths.kernels().releaseScratch();
         device.close();
     }
 }

@@ -5,7 +5,7 @@ import static jcuda.driver.JCudaDriver.cuDeviceGet;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRelease;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
-import static jcuda.driver.JCudaDriver.cuModuleLoadFatBinary;
+import static jcuda.driver.JCudaDriver.cuModuleLoadData;
 import static jcuda.driver.JCudaDriver.cuModuleUnload;
 import static jcuda.driver.JCudaDriver.cuStreamCreate;
 import static jcuda.driver.JCudaDriver.cuStreamDestroy;
@@ -44,7 +44,10 @@ public final class CudaDevice implements AutoCloseable {
         CudaCalls.check(cuDevicePrimaryCtxRetain(context, device), "cuDevicePrimaryCtxRetain");
         try {
             makeCurrent();
-            CudaCalls.check(cuModuleLoadFatBinary(module, fatbin), "cuModuleLoadFatBinary");
+            // cuModuleLoadData, not cuModuleLoadFatBinary: JCuda 12.0.0's binding of the latter loads the module but
+            // never writes its handle back, so every later cuModuleGetFunction fails with CUDA_ERROR_INVALID_HANDLE
+            // (seen on the H200, docs/gpu-results.md). The driver accepts a fatbin image through cuModuleLoadData.
+            CudaCalls.check(cuModuleLoadData(module, fatbin), "cuModuleLoadData");
             CudaCalls.check(cuStreamCreate(stream, 0), "cuStreamCreate");
         } catch (RuntimeException e) {
             cuDevicePrimaryCtxRelease(device);
@@ -111,6 +114,14 @@ public final class CudaDevice implements AutoCloseable {
             jcuda.driver.JCudaDriver.cuEventDestroy(start);
             jcuda.driver.JCudaDriver.cuEventDestroy(end);
         }
+    }
+
+    /** Free device memory in bytes (cuMemGetInfo). */
+    public long freeMemory() {
+        makeCurrent();
+        long[] free = {0}, total = {0};
+        CudaCalls.check(jcuda.driver.JCudaDriver.cuMemGetInfo(free, total), "cuMemGetInfo");
+        return free[0];
     }
 
     /** Waits for the stream. */

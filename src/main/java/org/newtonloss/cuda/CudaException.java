@@ -2,7 +2,7 @@ package org.newtonloss.cuda;
 
 /**
  * A CUDA driver or library call failed. Carries the numeric result code, its symbolic name and the call, so the
- * message reads e.g. {@code cuModuleLoadFatBinary failed: CUDA_ERROR_NO_BINARY_FOR_GPU (209)}.
+ * message reads e.g. {@code cuModuleLoadData failed: CUDA_ERROR_NO_BINARY_FOR_GPU (209)}.
  */
 public final class CudaException extends RuntimeException {
     private static final long serialVersionUID = 1L;

@@ -13,7 +13,7 @@ import jcuda.driver.CUfunction_attribute;
  * One typed launcher per kernel of kernels/newtonloss.cu. Buffers are device arrays in the layouts of
  * {@code AlgorithmicLoss} (sample-major, row-major m×m blocks); {@code dbl} chooses the _f64 or _f32 kernel, and
  * every float buffer must then hold that type. Launch shapes: grid-stride loops over at most {@link #MAX_BLOCKS}
- * blocks; per-thread scratch is allocated here, capped at {@link #SCRATCH_BUDGET} bytes by launching fewer threads.
+ * blocks; per-thread scratch is allocated here, capped at a scratch budget by launching fewer threads.
  * Launches are asynchronous on the device's stream; reading a result buffer synchronises.
  */
 public final class Kernels {
@@ -25,14 +25,22 @@ public final class Kernels {
     static final int WARP_BLOCK = 64;
     /** Threads per block of the block-per-system solve. */
     static final int SOLVE_BLOCK = 128;
-    /** Largest per-thread scratch allocation per launch. */
-    static final long SCRATCH_BUDGET = 1L << 30;
+    /**
+     * Largest per-thread scratch allocation per launch: a quarter of the device memory free when the kernels are
+     * set up, between 256 MiB and 16 GiB. The DSN Hessian needs (4n + 5·comparators) dual numbers per thread (43 KB
+     * at n = 32, 165 KB at n = 64), so this bounds how many threads run at once: with 1 GiB the H200 ran n = 32 on
+     * 1.5 blocks per multiprocessor (docs/gpu-results.md).
+     */
+    private final long scratchBudget;
     /** Largest n of the fused kernel and m of the warp solve (one lane per column). */
     public static final int WARP_LIMIT = 32;
 
     private final CudaDevice device;
 
-    public Kernels(CudaDevice device) { this.device = device; }
+    public Kernels(CudaDevice device) {
+        this.device = device;
+        this.scratchBudget = Math.clamp(device.freeMemory() / 4, 256L << 20, 16L << 30);
+    }
 
     public CudaDevice device() { return device; }
 
@@ -49,9 +57,24 @@ public final class Kernels {
         }
     }
 
-    /** Loss, gradient and exact Hessian per sample ({@code nl_<family>_hessian}: a thread per (sample, column)). */
+    /**
+     * Loss, gradient and exact Hessian per sample: for DSN with {@link #ROWS_MIN_N} ≤ n ≤ {@link #WARP_LIMIT} the
+     * row-parallel kernel
+     * ({@code nl_dsn_hessian_rows}: a warp per (sample, column)), else {@code nl_<family>_hessian} (a thread per
+     * (sample, column)).
+     */
     public void hessian(RankingKernel k, boolean dbl, int batch, int n, DeviceBuffer x, DeviceBuffer rank,
                         DeviceBuffer loss, DeviceBuffer grad, DeviceBuffer hess) {
+        if (k instanceof RankingKernel.Dsn d && usesRowKernels(n)) {
+            hessianRows(d, dbl, batch, n, x, rank, loss, grad, hess);
+            return;
+        }
+        hessianPerThread(k, dbl, batch, n, x, rank, loss, grad, hess);
+    }
+
+    /** The thread-per-(sample, column) Hessian kernel {@code nl_<family>_hessian}, any n. */
+    public void hessianPerThread(RankingKernel k, boolean dbl, int batch, int n, DeviceBuffer x, DeviceBuffer rank,
+                                 DeviceBuffer loss, DeviceBuffer grad, DeviceBuffer hess) {
         int dual = 2 * k.computeBytes(dbl);
         int threads = threads((long) batch * n, BLOCK, k.scratch(n) * dual);
         try (Family f = family(k, dbl, batch, n); Scratch s = new Scratch(k, n, threads, dual)) {
@@ -68,6 +91,18 @@ public final class Kernels {
                        int maxEscalations, DeviceBuffer loss, DeviceBuffer grad, DeviceBuffer step, DeviceBuffer z,
                        DeviceBuffer lambdaUsed, DeviceBuffer status) {
         if (n > WARP_LIMIT) throw new IllegalArgumentException("fused Newton kernel: n must be <= " + WARP_LIMIT + ", got " + n);
+        if (k instanceof RankingKernel.Dsn d && usesRowKernels(n)) {
+            newtonRows(d, dbl, batch, n, x, rank, lambda, maxEscalations, loss, grad, step, z, lambdaUsed, status);
+            return;
+        }
+        newtonPerLane(k, dbl, batch, n, x, rank, lambda, maxEscalations, loss, grad, step, z, lambdaUsed, status);
+    }
+
+    /** The fused kernel with one warp per sample, lane k computing column k ({@code nl_<family>_newton}). */
+    public void newtonPerLane(RankingKernel k, boolean dbl, int batch, int n, DeviceBuffer x, DeviceBuffer rank, double lambda,
+                              int maxEscalations, DeviceBuffer loss, DeviceBuffer grad, DeviceBuffer step, DeviceBuffer z,
+                              DeviceBuffer lambdaUsed, DeviceBuffer status) {
+        if (n > WARP_LIMIT) throw new IllegalArgumentException("fused Newton kernel: n must be <= " + WARP_LIMIT + ", got " + n);
         int dual = 2 * k.computeBytes(dbl);
         int threads = threads((long) batch * 32, WARP_BLOCK, k.scratch(n) * dual);
         long shared = (WARP_BLOCK / 32) * (2L * n * n + 2L * n + 1) * k.computeBytes(dbl);
@@ -76,6 +111,71 @@ public final class Kernels {
                     f.args().p(x).p(rank).t(dbl, lambda).i(maxEscalations).p(loss).p(grad).p(step).p(z)
                             .p(lambdaUsed).p(status).p(s.values).p(s.ints));
         }
+    }
+
+    /** Warps per block of the row-parallel DSN kernels (each holds 32·n dual numbers of shared memory). */
+    static final int ROWS_WARPS = 4;
+
+    /** Shared memory of the row-parallel DSN kernels' rows per block: 32·n dual numbers (16 bytes) per warp. */
+    static long rowsSharedBytes(int n) { return (long) ROWS_WARPS * 32 * n * 16; }
+
+    /** Dual numbers (16 bytes) of scratch per warp of the row-parallel DSN kernels (kernels/nl_dsn_rows.cuh). */
+    static long rowsWarpScratchBytes(RankingKernel.Dsn d) { return 35L * Math.max(1, d.count()) * 16; }
+
+    /** Row-parallel exact DSN Hessian ({@code nl_dsn_hessian_rows}, n ≤ {@link #WARP_LIMIT}): a warp per (sample, column). */
+    public void hessianRows(RankingKernel.Dsn d, boolean dbl, int batch, int n, DeviceBuffer x, DeviceBuffer rank,
+                            DeviceBuffer loss, DeviceBuffer grad, DeviceBuffer hess) {
+        if (n > WARP_LIMIT) throw new IllegalArgumentException("row-parallel DSN kernel: n must be <= " + WARP_LIMIT + ", got " + n);
+        int block = ROWS_WARPS * 32;
+        int threads = threads((long) batch * n * 32, block, rowsWarpScratchBytes(d) / 32);
+        DeviceBuffer ws = rowsScratch((long) threads / 32 * rowsWarpScratchBytes(d));
+        try (Family f = family(d, dbl, batch, n)) {
+            launch("nl_dsn_hessian_rows_" + suffix(dbl), threads / block, block, rowsSharedBytes(n),
+                    f.args().p(x).p(rank).p(loss).p(grad).p(hess).p(ws));
+        }
+    }
+
+    /**
+     * Fused row-parallel DSN Newton step ({@code nl_dsn_newton_rows}, n ≤ {@link #WARP_LIMIT}): a block per sample, its
+     * warps compute the Hessian's columns into shared memory and warp 0 solves there. Outputs as {@link #newton}.
+     */
+    public void newtonRows(RankingKernel.Dsn d, boolean dbl, int batch, int n, DeviceBuffer x, DeviceBuffer rank, double lambda,
+                           int maxEscalations, DeviceBuffer loss, DeviceBuffer grad, DeviceBuffer step, DeviceBuffer z,
+                           DeviceBuffer lambdaUsed, DeviceBuffer status) {
+        if (n > WARP_LIMIT) throw new IllegalArgumentException("row-parallel DSN kernel: n must be <= " + WARP_LIMIT + ", got " + n);
+        int block = ROWS_WARPS * 32;
+        int threads = threads((long) batch * block, block, rowsWarpScratchBytes(d) / 32);
+        long shared = rowsSharedBytes(n) + (2L * n * n + 2L * n + 1) * 8;  // H, L, g, step, λ in double
+        DeviceBuffer ws = rowsScratch((long) threads / 32 * rowsWarpScratchBytes(d));
+        try (Family f = family(d, dbl, batch, n)) {
+            launch("nl_dsn_newton_rows_" + suffix(dbl), threads / block, block, shared,
+                    f.args().p(x).p(rank).t(dbl, lambda).i(maxEscalations).p(loss).p(grad).p(step).p(z).p(lambdaUsed)
+                            .p(status).p(ws));
+        }
+    }
+
+    /**
+     * Smallest n at which DSN uses the row-parallel kernels: below it too few of a warp's 32 lanes hold a row, and the
+     * thread-per-column kernels were faster on the H200 (docs/gpu-results.md).
+     */
+    static final int ROWS_MIN_N = 17;
+
+    /** Whether DSN at ROWS_MIN_N ≤ n ≤ 32 uses the row-parallel kernels (the default). */
+    private volatile boolean rowKernels = true;
+
+    boolean usesRowKernels(int n) { return rowKernels && n >= ROWS_MIN_N && n <= WARP_LIMIT; }
+
+    /** Chooses the row-parallel (true, default) or the per-thread DSN kernels, e.g. to compare them. */
+    public void useRowKernels(boolean on) { rowKernels = on; }
+
+    /** The cached scratch of {@link Scratch}, grown to at least {@code bytes}; callers must not close it. */
+    private synchronized DeviceBuffer rowsScratch(long bytes) {
+        if (scratchValues == null || scratchValues.bytes() < bytes) {
+            device.synchronize();
+            if (scratchValues != null) scratchValues.close();
+            scratchValues = DeviceBuffer.allocate(bytes);
+        }
+        return scratchValues;
     }
 
     // ---------------------------------------------------------------------------------------------- linear algebra
@@ -127,14 +227,19 @@ public final class Kernels {
 
     static String name(RankingKernel k, String kind, boolean dbl) { return "nl_" + k.prefix() + "_" + kind + "_" + suffix(dbl); }
 
-    /** Threads for {@code items} work items: whole blocks, at most MAX_BLOCKS, scratch within the budget. */
-    static int threads(long items, int block, long scratchBytesPerThread) {
+    /** Threads for {@code items} work items on this device (scratch within its budget). */
+    int threads(long items, int block, long scratchBytesPerThread) {
+        return threads(items, block, scratchBytesPerThread, scratchBudget);
+    }
+
+    /** Threads for {@code items} work items: whole blocks, at most MAX_BLOCKS, scratch within {@code budget} bytes. */
+    static int threads(long items, int block, long scratchBytesPerThread, long budget) {
         long blocks = Math.max(1, Math.min(MAX_BLOCKS, (items + block - 1) / block));
-        if (scratchBytesPerThread > 0) blocks = Math.max(1, Math.min(blocks, SCRATCH_BUDGET / (scratchBytesPerThread * block)));
+        if (scratchBytesPerThread > 0) blocks = Math.max(1, Math.min(blocks, budget / (scratchBytesPerThread * block)));
         return (int) (blocks * block);
     }
 
-    private void launch(String kernel, int grid, int block, long sharedBytes, Args args) {
+    void launch(String kernel, int grid, int block, long sharedBytes, Args args) {
         device.makeCurrent();
         CUfunction f = device.function(kernel);
         if (sharedBytes > 48 * 1024)

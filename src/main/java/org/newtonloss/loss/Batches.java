@@ -34,7 +34,8 @@ public final class Batches {
      */
     public static Evaluation evaluateGaussNewton(AlgorithmicLoss loss, double[] y, double[] target, int batch, int m) {
         if (!(loss instanceof GaussNewtonLoss gn))
-            throw new IllegalArgumentException("curvature gauss-newton is not available for loss '" + loss.spec() + "'");
+            throw new IllegalArgumentException("curvature gauss-newton is not available for loss '" + loss.spec()
+                    + "': it has no Gauss-Newton form (docs/gauss-newton.md says why and what to use instead)");
         checkShapes(loss, y.length, target.length, batch, m);
         double[] values = new double[batch];
         double[] grad = new double[batch * m];

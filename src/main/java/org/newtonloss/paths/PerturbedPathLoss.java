@@ -94,6 +94,9 @@ abstract sealed class PerturbedPathLoss implements AlgorithmicLoss
         return d;
     }
 
+    /** This thread's draws, as the last {@link #draw} on this thread left them. */
+    final Draws drawsOfThisThread() { return draws.get(); }
+
     abstract String family();
 
     @Override public String toString() { return spec(); }

@@ -3,7 +3,7 @@ package org.newtonloss.paths;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
-import org.newtonloss.loss.AlgorithmicLoss;
+import org.newtonloss.loss.GaussNewtonLoss;
 import org.newtonloss.spec.Spec;
 import org.newtonloss.spec.SpecException;
 
@@ -22,8 +22,16 @@ import org.newtonloss.spec.SpecException;
  *
  * <p>Derivatives are exact (forward-over-reverse: a reverse sweep whose every adjoint also carries its tangent in
  * all m cost directions at once), not finite differences; cost per sample O(iterations·m·8·m).
+ *
+ * <p><b>Gauss-Newton</b> ({@link #evaluateGaussNewton}): C = Jᵀ (∇²φ) J with J = ∂map/∂costs, the exact Jacobian
+ * of the relaxed map from the forward tangents alone (no reverse tangent sweep). For L2, φ = Σ (map − truth)², so
+ * ∇²φ = 2I and C = 2JᵀJ. For L1 the second derivative of |map − truth| is 0 wherever it exists (and the map lies
+ * in [0, 1] with a 0/1 truth, where L1 is even linear in the map), so the literal Gauss-Newton matrix is 0, which
+ * would turn the Newton step into plain gradient descent scaled by 1/λ. For L1, C is therefore defined as 2JᵀJ,
+ * the Gauss-Newton matrix of the squared L2 loss on the same map (the L2 surrogate); value and gradient stay the
+ * L1 ones. Both are positive semi-definite by construction.
  */
-public final class RelaxedBellmanFord implements AlgorithmicLoss {
+public final class RelaxedBellmanFord implements GaussNewtonLoss {
     /** AlgoVision's INFTY, exact in double. */
     static final double INFTY = 1e12;
     /** AlgoVision's While defaults. */
@@ -119,7 +127,7 @@ public final class RelaxedBellmanFord implements AlgorithmicLoss {
         GridShape grid = GridShape.square(m);
         int steps = whileStepsForBatch(grid, y, m);
         Work w = work.get();
-        double value = w.run(options, grid, y, sample * m, target, sample * m, steps, hess != null);
+        double value = w.run(options, grid, y, sample * m, target, sample * m, steps, hess != null, false);
         System.arraycopy(w.grad, 0, grad, sample * m, m);
         if (hess != null) System.arraycopy(w.hess, 0, hess, sample * m * m, m * m);
         return value;
@@ -136,10 +144,66 @@ public final class RelaxedBellmanFord implements AlgorithmicLoss {
             yd[k] = y[sample * m + k];
             td[k] = target[sample * m + k];
         }
-        double value = w.run(options, grid, yd, 0, td, 0, steps, hess != null);
+        double value = w.run(options, grid, yd, 0, td, 0, steps, hess != null, false);
         for (int k = 0; k < m; k++) grad[sample * m + k] = (float) w.grad[k];
         if (hess != null) for (int k = 0; k < m * m; k++) hess[sample * m * m + k] = (float) w.hess[k];
         return (float) value;
+    }
+
+    /**
+     * Loss, gradient and Gauss-Newton matrix C = 2JᵀJ of one sample (see the class comment; for L1 this is the L2
+     * surrogate). Value and gradient are bitwise those of {@link #evaluate}; a While loop with the batch-wide stop
+     * uses the same step count as {@code evaluate} on the same batch array.
+     */
+    @Override
+    public double evaluateGaussNewton(int sample, int m, double[] y, double[] target, double[] grad, double[] gaussNewton) {
+        GridShape grid = GridShape.square(m);
+        int steps = whileStepsForBatch(grid, y, m);
+        Work w = work.get();
+        double value = w.run(options, grid, y, sample * m, target, sample * m, steps, false, true);
+        System.arraycopy(w.grad, 0, grad, sample * m, m);
+        mapGaussNewton(w.dOut, m, m, gaussNewton, sample * m * m);
+        return value;
+    }
+
+    /**
+     * Writes 2·JᵀJ (m×m, row-major) at {@code out[off ..]} for J with k rows of m ({@code jac[v*m + j]} = ∂map_v/∂θ_j):
+     * the Gauss-Newton matrix of Σ (map − truth)². The upper triangle is accumulated and mirrored, so C is exactly
+     * symmetric; every term is a product of two equal factors, so C is PSD up to rounding in the sums.
+     */
+    static void mapGaussNewton(double[] jac, int k, int m, double[] out, int off) {
+        for (int i = 0; i < m; i++) Arrays.fill(out, off + i * m + i, off + (i + 1) * m, 0.0);
+        for (int v = 0; v < k; v++) {
+            int row = v * m;
+            for (int i = 0; i < m; i++) {
+                double a = 2 * jac[row + i];
+                if (a == 0) continue;
+                int o = off + i * m;
+                for (int j = i; j < m; j++) out[o + j] += a * jac[row + j];
+            }
+        }
+        for (int i = 0; i < m; i++)
+            for (int j = i + 1; j < m; j++) out[off + j * m + i] = out[off + i * m + j];
+    }
+
+    /**
+     * The exact Jacobian of the relaxed path map of one grid, from forward tangents (not finite differences).
+     *
+     * @param costs H·W costs at {@code offset}
+     * @param jac   modified: receives {@code jac[v*m + j]} = ∂map_v/∂costs_j (m×m, row-major)
+     * @return the relaxed map ({@link #pathMap})
+     */
+    public double[] pathMapJacobian(GridShape grid, double[] costs, int offset, double[] jac) {
+        int m = grid.cells();
+        if (jac.length < m * m)
+            throw new IllegalArgumentException("jac: need " + m * m + " values, array length is " + jac.length);
+        Work w = work.get();
+        w.prepare(options, grid);
+        w.checkCosts(costs, offset);
+        w.ensureTangents();
+        w.forward(costs, offset, -1, true);
+        System.arraycopy(w.dOut, 0, jac, 0, m * m);
+        return Arrays.copyOf(w.out, m);
     }
 
     /**
@@ -311,13 +375,17 @@ public final class RelaxedBellmanFord implements AlgorithmicLoss {
             }
         }
 
+        /**
+         * Value and gradient; with {@code withHessian} also the Hessian, with {@code withJacobian} (and no Hessian)
+         * only the forward tangents, leaving J = ∂out/∂c in dOut.
+         */
         double run(Options options, GridShape g, double[] c, int co, double[] target, int to, int fixedSteps,
-                   boolean withHessian) {
+                   boolean withHessian, boolean withJacobian) {
             prepare(options, g);
             checkCosts(c, co);
             PathMaps.validate(g, target, to);
-            if (withHessian) ensureTangents();
-            forward(c, co, fixedSteps, withHessian);
+            if (withHessian || withJacobian) ensureTangents();
+            forward(c, co, fixedSteps, withHessian || withJacobian);
             // the loss and its derivatives in the output
             double value = 0;
             for (int v = 0; v < n; v++) {

@@ -1,6 +1,7 @@
 package org.newtonloss.paths;
 
 import java.util.Arrays;
+import org.newtonloss.loss.GaussNewtonLoss;
 import org.newtonloss.spec.Spec;
 
 /**
@@ -9,8 +10,14 @@ import org.newtonloss.spec.Spec;
  * Gradient Jᵀ∇φ with the Stein Jacobian J ≈ (1/S) Σ (SP_s − SP(θ)) ε_sᵀ/σ; Hessian
  * Jᵀ ∇²φ J + Σ_i ∂φ/∂p_i · ∇²p_i, with ∇²p_i from the Stein Hessian estimator, symmetrised. SPEC
  * {@code smooth-algorithm:samples=10,sigma=0.1,seed=1[,loss=l2|l1][,antithetic=true][,baseline=false]}.
+ *
+ * <p><b>Gauss-Newton</b> ({@link #evaluateGaussNewton}): C = 2JᵀJ with the same Stein Jacobian J and the same
+ * draws, positive semi-definite by construction (a Gram matrix). For L2 it is the Hessian estimate without the
+ * Σ ∂φ/∂p_i ∇²p_i term; for L1, whose second derivative is 0 (on [0, 1] with a 0/1 truth L1 is linear in p), the
+ * literal Gauss-Newton matrix would be 0, and C is defined as the L2 surrogate 2JᵀJ instead (value and gradient
+ * stay L1's).
  */
-public final class SmoothedAlgorithmLoss extends PerturbedPathLoss {
+public final class SmoothedAlgorithmLoss extends PerturbedPathLoss implements GaussNewtonLoss {
     private final RelaxedBellmanFord.PathLoss loss;
 
     public SmoothedAlgorithmLoss(Smoothing smoothing, RelaxedBellmanFord.PathLoss loss) {
@@ -28,6 +35,9 @@ public final class SmoothedAlgorithmLoss extends PerturbedPathLoss {
         return new SmoothedAlgorithmLoss(smoothing, loss);
     }
 
+    /** The loss φ on the expected path: L1 or squared L2, summed over the cells. */
+    public RelaxedBellmanFord.PathLoss pathLoss() { return loss; }
+
     @Override String family() { return "smooth-algorithm"; }
 
     @Override public String spec() {
@@ -36,6 +46,18 @@ public final class SmoothedAlgorithmLoss extends PerturbedPathLoss {
 
     @Override double compute(int sample, int m, double[] y, int o, double[] target, int to, double[] grad, int go,
                              double[] hess, int ho) {
+        return estimate(sample, m, y, o, target, to, grad, go, hess, ho, false);
+    }
+
+    /** Loss, gradient and C = 2JᵀJ (see the class comment) with the draws of batch sample {@code sample}. */
+    @Override
+    public double evaluateGaussNewton(int sample, int m, double[] y, double[] target, double[] grad, double[] gaussNewton) {
+        return estimate(sample, m, y, sample * m, target, sample * m, grad, sample * m, gaussNewton, sample * m * m, true);
+    }
+
+    /** Value, gradient and, into {@code curvature} if not null, the Hessian or the Gauss-Newton estimate. */
+    private double estimate(int sample, int m, double[] y, int o, double[] target, int to, double[] grad, int go,
+                            double[] curvature, int ho, boolean gaussNewton) {
         Draws d = draw(sample, m, y, o, target, to);
         int samples = smoothing.samples();
         double sigma = smoothing.sigma();
@@ -65,29 +87,16 @@ public final class SmoothedAlgorithmLoss extends PerturbedPathLoss {
         }
         // gradient Jᵀφ' = (1/(Sσ)) Σ_s c_s ε_s
         Stein.gradient(d.eps, samples, m, c, 0, sigma, grad, go);
-        if (hess == null) return value;
-        Stein.hessian(d.eps, samples, m, c, 0, sigma, hess, ho);
-        if (l2) {
-            // Jᵀ (2I) J = (2/(Sσ)²) Σ_{s,t} (δ_s·δ_t) ε_s ε_tᵀ, through G = [δ_s·δ_t] and F = G E
-            double scale = 2.0 / ((double) samples * samples * sigma * sigma);
-            double[] f = new double[samples * m];
-            for (int s = 0; s < samples; s++)
-                for (int t = 0; t < samples; t++) {
-                    double g = 0;
-                    for (int k = 0; k < m; k++) g += delta[s * m + k] * delta[t * m + k];
-                    if (g == 0) continue;
-                    g *= scale;
-                    for (int k = 0; k < m; k++) f[s * m + k] += g * d.eps[t * m + k];
-                }
-            for (int i = 0; i < m; i++) {
-                int row = ho + i * m;
-                for (int s = 0; s < samples; s++) {
-                    double e = d.eps[s * m + i];
-                    for (int j = 0; j < m; j++) hess[row + j] += e * f[s * m + j];
-                }
-            }
+        if (curvature == null) return value;
+        if (gaussNewton) {
+            Arrays.fill(curvature, ho, ho + m * m, 0.0);
+            Stein.addGaussNewton(d.eps, samples, m, delta, m, sigma, curvature, ho);
+            return value;
         }
-        symmetrise(hess, ho, m);
+        // Hessian: Σ_i φ'_i ∇²p_i (the Stein Hessian of c_s), plus Jᵀ(2I)J for L2
+        Stein.hessian(d.eps, samples, m, c, 0, sigma, curvature, ho);
+        if (l2) Stein.addGaussNewton(d.eps, samples, m, delta, m, sigma, curvature, ho);
+        symmetrise(curvature, ho, m);
         return value;
     }
 

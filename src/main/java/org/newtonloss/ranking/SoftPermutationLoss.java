@@ -29,6 +29,11 @@ public abstract sealed class SoftPermutationLoss implements GaussNewtonLoss perm
 
     /** Rows whose largest off-target probability exceeds 1 − SATURATION switch to the saturated basis. */
     private static final double SATURATION = 0.25;
+    /**
+     * Rows whose target is their maximum with 1 − p* below this get the target's share in bounded form (two outer
+     * products instead of one): the compact form's error there is ε/(1 − p*) of the row's curvature, ≤ 1e-10 above.
+     */
+    private static final double TARGET_SATURATION = 1e-6;
     /** Exponentials below this are flushed to 0: far below anything that reaches a result, above subnormals. */
     static final double TINY = 1e-300;
     /** log(TINY): logits this far below the row maximum need no exp call. */
@@ -243,6 +248,8 @@ public abstract sealed class SoftPermutationLoss implements GaussNewtonLoss perm
                 Arrays.fill(ws.m2, 0, n, 0.0);
                 ws.m2[ws.star] = 1;
                 pair(ws, n, k, ws.m2, ws.yv);
+            } else if (ws.onTarget) {
+                targetPairs(ws, n, k);
             } else {
                 pair(ws, n, k, ws.w, ws.p);
             }
@@ -253,6 +260,26 @@ public abstract sealed class SoftPermutationLoss implements GaussNewtonLoss perm
             finishCurvature(ws, n, ws.hd);
         }
         return value;
+    }
+
+    /**
+     * The outer products of a row whose target is its saturated maximum (see {@link #row}): w pᵀ + p wᵀ of the other
+     * entries plus r*[−ππᵀ + p*(π − e*)(π − e*)ᵀ]/n², written with p = r*π + p*e* as two pairs in π and e*.
+     */
+    private void targetPairs(Workspace ws, int n, int k) {
+        int star = ws.star;
+        double rStar = ws.rStar, pStar = ws.p[star], s = rStar / ((double) n * n);
+        double[] w = ws.w, pi = ws.pi, a = ws.yv, b = ws.wt;
+        for (int l = 0; l < n; l++) {
+            a[l] = rStar * w[l] - 0.5 * s * rStar * pi[l];
+            b[l] = pStar * w[l];
+        }
+        a[star] -= s * pStar;
+        b[star] += 0.5 * s * pStar;
+        pair(ws, n, k, a, pi);
+        Arrays.fill(ws.m2, 0, n, 0.0);
+        ws.m2[star] = 1;
+        pair(ws, n, k, ws.m2, b);
     }
 
     /** Adds (J_kᵀa)(J_kᵀb)ᵀ to the half-stored Hessian (its symmetric completion gives both cross terms). */
@@ -388,6 +415,8 @@ public abstract sealed class SoftPermutationLoss implements GaussNewtonLoss perm
         double rStar = sx * pStar; // 1 − p*, without cancellation
         double inv = 1.0 / ((double) n * n);
         boolean extended = star != j0 && rStar < SATURATION && rStar > Bce.P_CLAMP;
+        // The target is the saturated maximum: its share is added below in a bounded form (it cancels otherwise).
+        boolean onTarget = star == j0 && rStar < TARGET_SATURATION && sx > 0;
         double value = 0, sumPa = 0, gamma = 0;
         // Only the target and the row maximum can reach the log clamp; every other complement is ≥ 1/2, so their
         // logs are summed as the log of a product (one log per LOG_CHUNK entries instead of one per entry).
@@ -397,7 +426,10 @@ public abstract sealed class SoftPermutationLoss implements GaussNewtonLoss perm
             double pl = p[l];
             double a = 0, c = 0;
             if (l == j0) {
-                if (pl > Bce.P_CLAMP) { value -= Math.log(pl); a = -inv; c = inv; }
+                if (pl > Bce.P_CLAMP) {
+                    value -= Math.log(pl);
+                    if (!onTarget) { a = -inv; c = inv; }
+                }
                 else value -= Bce.LOG_CLAMP;
             } else if (l == star) {
                 if (rStar > Bce.P_CLAMP) {
@@ -441,11 +473,21 @@ public abstract sealed class SoftPermutationLoss implements GaussNewtonLoss perm
             u[star] += sigma;
         }
         ws.extended = extended;
+        ws.onTarget = onTarget;
+        ws.rStar = rStar;
         if (hessian) {
             double[] t = ws.t, w = ws.w;
             for (int l = 0; l < n; l++) {
                 t[l] = gaussNewton ? ppc[l] : ppc[l] + u[l];
                 w[l] = 0.5 * gamma * p[l] - t[l];
+            }
+            if (onTarget) {
+                // −log p* = log(1 + sx): Hessian diag(p) − ppᵀ = r*[diag(π) − ππᵀ + p*(π − e*)(π − e*)ᵀ], with
+                // r*π = p off the maximum; the outer products are added by targetPairs. Folded into diag(t) + w pᵀ
+                // + p wᵀ it left O(1/n²) terms that cancel to ~1e-17 in a Hessian whose exact entries are ~1e-44.
+                double invSx = 1 / sx;
+                for (int l = 0; l < n; l++) pi[l] = l == star ? 0 : e[l] * invSx;
+                for (int l = 0; l < n; l++) if (l != star) t[l] += p[l] * inv;
             }
             if (extended) {
                 // p = r*·π + p*·e*: rewrite w pᵀ + p wᵀ + κ(e*−π)(e*−π)ᵀ in the bounded vectors π and e*.
@@ -457,6 +499,11 @@ public abstract sealed class SoftPermutationLoss implements GaussNewtonLoss perm
                 yv[star] += 0.5 * kappa;
             }
         }
+        if (onTarget) {
+            // the target's logit gradient p − e* = r*(π − e*), without cancellation
+            for (int l = 0; l < n; l++) if (l != star) u[l] += p[l] * inv;
+            u[star] -= rStar * inv;
+        }
         return value * inv;
     }
 
@@ -464,7 +511,8 @@ public abstract sealed class SoftPermutationLoss implements GaussNewtonLoss perm
     static final class Workspace {
         int n = -1;
         int star, pending;
-        boolean extended, hasTies;
+        boolean extended, onTarget, hasTies;
+        double rStar;
         double[] xraw, traw, xs, e, p, pa, ppc, u, t, w, wt, yv, pi, m1, m2, grad, hd;
         double[] aux1, aux2, aux3, aux4, aux5, aux6, zero, pre, emat, gap, powL, powR, pairA, pairB;
         int[] order, inv, perm, tgt, itmp, lo, hi;

@@ -36,18 +36,12 @@ class NativeHarnessTest {
         files.add(golden.resolve("solve.txt").toString());
         RankingGolden.write(golden);
         files.add(golden.resolve(RankingGolden.FILE).toString());
+        PathsGolden.write(golden);
+        files.add(golden.resolve(PathsGolden.FILE).toString());
         List<String> cmd = new ArrayList<>(List.of(BINARY.toString()));
         cmd.addAll(files);
         Result r = run(cmd, 300);
         assertEquals(0, r.exitCode, "native harness reported mismatches:\n" + r.output);
-        // Known divergences (docs/cuda.md): the CPU's Hessians there are not symmetric and violate H·1 = 0, so the
-        // kernel's Hessians are held to those invariants instead (losses and gradients are still compared); the
-        // full comparison is kept as a report in target/golden/known-divergences.log.
-        Path known = golden.resolve(RankingGolden.KNOWN_FILE);
-        Result inv = run(List.of(BINARY.toString(), "--invariants", known.toString()), 300);
-        assertEquals(0, inv.exitCode, "kernel math on the known-divergence cases:\n" + inv.output);
-        Result full = run(List.of(BINARY.toString(), known.toString()), 300);
-        Files.writeString(golden.resolve("known-divergences.log"), full.output);
     }
 
     private static Path findCompiler() {

@@ -69,12 +69,14 @@ class RankingKernelsTest {
 
     @Test
     void launchesUseWholeBlocksAndRespectTheScratchBudget() {
-        assertEquals(Kernels.BLOCK, Kernels.threads(1, Kernels.BLOCK, 0));
-        assertEquals(Kernels.MAX_BLOCKS * Kernels.BLOCK, Kernels.threads(1L << 40, Kernels.BLOCK, 0));
+        long budget = 1L << 30;
+        assertEquals(Kernels.BLOCK, Kernels.threads(1, Kernels.BLOCK, 0, budget));
+        assertEquals(Kernels.MAX_BLOCKS * Kernels.BLOCK, Kernels.threads(1L << 40, Kernels.BLOCK, 0, budget));
         long perThread = 1 << 20;  // 1 MiB of scratch per thread: at most 1 GiB / (1 MiB · 128) = 8 blocks
-        int threads = Kernels.threads(1_000_000, Kernels.BLOCK, perThread);
+        int threads = Kernels.threads(1_000_000, Kernels.BLOCK, perThread, budget);
         assertEquals(0, threads % Kernels.BLOCK);
-        assertTrue((long) threads * perThread <= Kernels.SCRATCH_BUDGET, threads + " threads");
+        assertTrue((long) threads * perThread <= budget, threads + " threads");
         assertEquals(8 * Kernels.BLOCK, threads);
+        assertEquals(Kernels.BLOCK, Kernels.threads(1_000_000, Kernels.BLOCK, 1L << 40, budget), "at least one block");
     }
 }
