@@ -21,8 +21,8 @@ import java.util.Random;
  * and the CPU times mean anything.
  *
  * <p>A build is {@code name=classpath[;property=value...]}: the classpath holds the library's classes (a jar or
- * target/classes), the properties are set while that build's classes initialise (e.g. {@code
- * newtonloss.vector=false}). Dependencies come from this JVM's classpath.
+ * target/classes), the system properties are set while that build's classes initialise (to compare switches read at class
+ * initialisation). Dependencies come from this JVM's classpath.
  *
  * <p>Run: {@code java -cp target/test-classes:target/lib/*
  * org.newtonloss.bench.InterleavedNewtonBench SECONDS "dsn:5|neuralsort:tau=1:16" base=old.jar new=target/classes}

@@ -18,10 +18,12 @@ import org.newtonloss.spec.Losses;
  * phase, in process CPU time (all threads, so the cost of spreading a batch over the cores counts; other processes
  * do not): the per-sample kernel alone on one thread, {@code Batches.evaluate}, the engine's step on that
  * evaluation, and the backend's whole Newton step. Prints µs of CPU per sample (best round) and the samples/s two
- * fully used cores would give at that cost (an upper bound for the wall-clock {@code bench}).
+ * fully used cores would give at that cost (an upper bound for the wall-clock {@code bench}). With
+ * {@code -XX:ActiveProcessorCount=1} every phase runs on one thread (the single-core cost). On a loaded machine the
+ * JIT compiles late: name a case twice and read the second row.
  *
- * <p>Run: {@code java -cp target/test-classes:target/classes:target/lib/*
- * org.newtonloss.bench.RankingPhaseCpuTime [seconds] [spec:n ...]}
+ * <p>Run (after {@code mvn package}, which fills target/lib): {@code java -XX:ActiveProcessorCount=1
+ * -cp "target/test-classes:target/classes:target/lib/*" org.newtonloss.bench.RankingPhaseCpuTime [seconds] [spec:n ...]}
  */
 public final class RankingPhaseCpuTime {
     private RankingPhaseCpuTime() {}
