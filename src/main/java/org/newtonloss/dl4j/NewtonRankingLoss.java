@@ -46,7 +46,7 @@ public class NewtonRankingLoss implements ILossFunction {
 
     /**
      * @param loss      ranking relaxation SPEC
-     * @param curvature none, hessian, hessian-mean or fisher
+     * @param curvature none, hessian, hessian-mean, fisher or gauss-newton
      * @param lambda    λ &gt; 0 (ignored for none)
      * @param setSize   n, items per set
      */

@@ -12,7 +12,7 @@ import org.newtonloss.newton.Safeguard;
  * Which gradient the loss adapter hands to the network: the plain relaxation's ({@link Kind#NONE}), or the
  * Newton loss's with a curvature, a damping λ and a safeguard (METHOD.md §1).
  *
- * @param curvature none, hessian, hessian-mean or fisher
+ * @param curvature none, hessian, hessian-mean, fisher or gauss-newton
  * @param lambda    λ, finite and &gt; 0 (ignored for none)
  * @param safeguard the Newton engine's safeguard name (escalate, spectral, clip)
  */
@@ -20,7 +20,7 @@ public record NewtonSettings(Kind curvature, double lambda, String safeguard) {
     /** Curvature choices of the adapter. */
     public enum Kind {
         NONE("none", null), HESSIAN("hessian", Curvature.HESSIAN), HESSIAN_MEAN("hessian-mean", Curvature.HESSIAN_MEAN),
-        FISHER("fisher", Curvature.FISHER);
+        FISHER("fisher", Curvature.FISHER), GAUSS_NEWTON("gauss-newton", Curvature.GAUSS_NEWTON);
 
         private final String cliName;
         private final Curvature engineCurvature;
@@ -35,14 +35,15 @@ public record NewtonSettings(Kind curvature, double lambda, String safeguard) {
         /** The Newton engine's curvature, null for none. */
         public Curvature engineCurvature() { return engineCurvature; }
 
-        /** True when the per-sample Hessians must be computed. */
-        public boolean needsHessian() { return this == HESSIAN || this == HESSIAN_MEAN; }
+        /** True when a per-sample curvature matrix (Hessian or Gauss-Newton) must be computed. */
+        public boolean needsHessian() { return this == HESSIAN || this == HESSIAN_MEAN || this == GAUSS_NEWTON; }
 
         /** The kind with this name; throws {@link IllegalArgumentException} naming the value and the known names. */
         public static Kind parse(String name) {
             String s = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
             for (Kind k : values()) if (k.cliName.equals(s)) return k;
-            throw new IllegalArgumentException("curvature must be one of none, hessian, hessian-mean, fisher; got '" + name + "'");
+            throw new IllegalArgumentException("curvature must be one of none, hessian, hessian-mean, fisher, gauss-newton; got '"
+                    + name + "'");
         }
     }
 

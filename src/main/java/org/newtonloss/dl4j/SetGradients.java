@@ -52,8 +52,10 @@ public record SetGradients(double[] rowScore, double[] rowGradient, double[] set
                 throw new IllegalArgumentException("labels row " + r + " is " + truth[r] + ", must be finite");
         }
         int sets = rows / n;
-        boolean needHessian = newton.curvature().needsHessian();
-        Evaluation e = Batches.evaluate(loss, scores, truth, sets, n, needHessian);
+        // Gauss-Newton: the loss's own value and gradient with the generalised Gauss-Newton matrix as the curvature.
+        Evaluation e = newton.curvature() == NewtonSettings.Kind.GAUSS_NEWTON
+                ? Batches.evaluateGaussNewton(loss, scores, truth, sets, n)
+                : Batches.evaluate(loss, scores, truth, sets, n, newton.curvature().needsHessian());
         double[] direction = e.grad();
         NewtonInfo info = null;
         if (newton.curvature() != NewtonSettings.Kind.NONE) {

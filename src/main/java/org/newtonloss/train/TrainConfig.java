@@ -10,7 +10,7 @@ import org.newtonloss.dl4j.NewtonSettings;
  * DIR must match it, except for {@code steps}, which may grow).
  *
  * @param loss         ranking relaxation SPEC
- * @param curvature    none, hessian, hessian-mean or fisher
+ * @param curvature    none, hessian, hessian-mean, fisher or gauss-newton
  * @param lambda       Newton damping λ &gt; 0
  * @param safeguard    Newton safeguard for indefinite systems (escalate, spectral, clip)
  * @param n            items per set

@@ -16,8 +16,9 @@ import org.newtonloss.testing.Tolerances;
 
 /**
  * With a curvature, the per-row gradient the adapter hands to DL4J is n·(C_s + λI)⁻¹ g_s (so that DL4J's division
- * by the N·n rows gives the Newton loss's (1/N)(C + λI)⁻¹ g). Checked against an independent dense solve; λ is
- * large enough that every C + λI is positive definite, so no safeguard changes the step.
+ * by the N·n rows gives the Newton loss's (1/N)(C + λI)⁻¹ g), C_s the Hessian, the batch-mean Hessian, the Fisher or
+ * the Gauss-Newton matrix. Checked against an independent dense solve; λ is large enough that every C + λI is
+ * positive definite, so no safeguard changes the step.
  */
 class NewtonGradientTest {
     record Case(String spec, String curvature, double lambda, int n, int sets) {
@@ -31,7 +32,9 @@ class NewtonGradientTest {
                 new Case("dsn:sigmoid=cauchy,steepness=10", "hessian", 10, 5, 3),
                 new Case("dsn:sigmoid=logistic,steepness=10", "fisher", 0.1, 5, 4),
                 new Case("neuralsort:tau=1", "fisher", 0.01, 3, 2),
-                new Case("mse", "hessian", 0.5, 3, 2));
+                new Case("mse", "hessian", 0.5, 3, 2),
+                new Case("dsn:sigmoid=cauchy,steepness=10", "gauss-newton", 1, 5, 3),
+                new Case("neuralsort:tau=1", "gauss-newton", 0.1, 4, 3));
     }
 
     @ParameterizedTest
@@ -50,6 +53,8 @@ class NewtonGradientTest {
         double[] actual = g.reshape(rows).toDoubleVector();
 
         Evaluation e = Batches.evaluate(Losses.parse(c.spec()), y, t, c.sets(), c.n(), true);
+        Evaluation gn = c.curvature().equals("gauss-newton")
+                ? Batches.evaluateGaussNewton(Losses.parse(c.spec()), y, t, c.sets(), c.n()) : null;
         int n = c.n();
         double[] meanH = new double[n * n], fisher = new double[n * n];
         for (int s = 0; s < c.sets(); s++)
@@ -64,6 +69,7 @@ class NewtonGradientTest {
                 a[k] = switch (c.curvature()) {
                     case "hessian" -> 0.5 * (e.hess()[s * n * n + k] + e.hess()[s * n * n + (k % n) * n + k / n]);
                     case "hessian-mean" -> 0.5 * (meanH[k] + meanH[(k % n) * n + k / n]);
+                    case "gauss-newton" -> 0.5 * (gn.hess()[s * n * n + k] + gn.hess()[s * n * n + (k % n) * n + k / n]);
                     default -> fisher[k];
                 };
             for (int i = 0; i < n; i++) a[i * n + i] += c.lambda();
