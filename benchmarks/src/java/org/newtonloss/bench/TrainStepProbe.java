@@ -6,7 +6,6 @@ import java.util.Locale;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.newtonloss.data.DigitImages;
 import org.newtonloss.data.FourDigitSets;
 import org.newtonloss.dl4j.NewtonRankingLoss;
 import org.newtonloss.train.RankingCnn;
@@ -20,25 +19,27 @@ import org.nd4j.linalg.dataset.DataSet;
  * prints the median over the rounds.
  *
  * <p>Run: {@code benchmarks/step-time.sh CLASSIFIER --probe [rounds] [config...]} where a config is
- * {@code helpers/layout/workspace/curvature}, e.g. {@code NATIVE/NCHW/ENABLED/none} (the default).
+ * {@code helpers/layout/workspace/curvature[/RELU_FIRST]}, e.g. {@code NATIVE/NHWC/ENABLED/none} (the default;
+ * RELU_FIRST: the paper's written layer order conv → ReLU → pool instead of the built ReLU after pool).
  */
 public final class TrainStepProbe {
     private TrainStepProbe() {}
 
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 8;
-        String[] configs = args.length > 1 ? Arrays.copyOfRange(args, 1, args.length) : new String[] {"NATIVE/NCHW/ENABLED/none"};
+        String[] configs = args.length > 1 ? Arrays.copyOfRange(args, 1, args.length) : new String[] {"NATIVE/NHWC/ENABLED/none"};
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         System.out.printf(Locale.ROOT, "OMP_NUM_THREADS=%s, load %.2f, %d rounds, 20 sets x n=5 (100 images), median wall / CPU ms%n",
                 System.getenv("OMP_NUM_THREADS"), os.getSystemLoadAverage(), rounds);
         for (String config : configs) {
             String[] p = config.split("/");
             CNN2DFormat layout = CNN2DFormat.valueOf(p[1]);
-            var lossFn = new NewtonRankingLoss("neuralsort:tau=1", p[3], 1, 5);
-            MultiLayerNetwork net = p.length > 4 && p[4].equals("POOLRELU") ? poolRelu(lossFn, layout, WorkspaceMode.valueOf(p[2]))
-                    : RankingCnn.create(lossFn, Math.pow(10, -3.5), 1, layout, WorkspaceMode.valueOf(p[2]));
+            boolean reluAfterPool = p.length < 5 || !p[4].equals("RELU_FIRST");
+            MultiLayerNetwork net = new MultiLayerNetwork(RankingCnn.paper(new NewtonRankingLoss("neuralsort:tau=1", p[3], 1, 5),
+                    Math.pow(10, -3.5), 1, layout, WorkspaceMode.valueOf(p[2]), reluAfterPool));
+            net.init();
             if (p[0].equals("NATIVE")) RankingCnn.useNativeHelpers(net);
-            DataSet batch = TrainStepBenchmark.toDataSet(new FourDigitSets(syntheticDigits()).draw(FourDigitSets.stream(1, 1, 0), 20, 5), layout);
+            DataSet batch = TrainStepBenchmark.toDataSet(new FourDigitSets(TrainStepBenchmark.syntheticDigits()).draw(FourDigitSets.stream(1, 1, 0), 20, 5), layout);
             double[][] wall = new double[3][rounds], cpu = new double[3][rounds];
             for (int warm = 0; warm < 2; warm++) net.fit(batch);
             for (int r = 0; r < rounds; r++) {
@@ -61,40 +62,6 @@ public final class TrainStepProbe {
                     config, median(wall[0]), median(cpu[0]), median(wall[1]), median(cpu[1]), median(wall[2]), median(cpu[2]),
                     os.getSystemLoadAverage());
         }
-    }
-
-    static MultiLayerNetwork poolRelu(org.nd4j.linalg.lossfunctions.ILossFunction loss, CNN2DFormat layout, WorkspaceMode workspace) {
-        var conf = new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
-                .seed(1).dataType(org.nd4j.linalg.api.buffer.DataType.FLOAT).updater(new org.nd4j.linalg.learning.config.Adam(3e-4))
-                .weightInit(org.deeplearning4j.nn.weights.WeightInit.UNIFORM).trainingWorkspaceMode(workspace).inferenceWorkspaceMode(workspace)
-                .list()
-                .layer(new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(5, 5).nOut(32).padding(2, 2).dataFormat(layout)
-                        .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build())
-                .layer(new org.deeplearning4j.nn.conf.layers.SubsamplingLayer.Builder(org.deeplearning4j.nn.conf.layers.SubsamplingLayer.PoolingType.MAX)
-                        .kernelSize(2, 2).stride(2, 2).dataFormat(layout).build())
-                .layer(new org.deeplearning4j.nn.conf.layers.ActivationLayer(org.nd4j.linalg.activations.Activation.RELU))
-                .layer(new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(5, 5).nOut(64).padding(2, 2).dataFormat(layout)
-                        .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build())
-                .layer(new org.deeplearning4j.nn.conf.layers.SubsamplingLayer.Builder(org.deeplearning4j.nn.conf.layers.SubsamplingLayer.PoolingType.MAX)
-                        .kernelSize(2, 2).stride(2, 2).dataFormat(layout).build())
-                .layer(new org.deeplearning4j.nn.conf.layers.ActivationLayer(org.nd4j.linalg.activations.Activation.RELU))
-                .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nOut(64).activation(org.nd4j.linalg.activations.Activation.RELU).build())
-                .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(loss).nOut(1).activation(org.nd4j.linalg.activations.Activation.IDENTITY).build())
-                .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(FourDigitSets.HEIGHT, FourDigitSets.WIDTH, 1, layout))
-                .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        return net;
-    }
-
-    static DigitImages syntheticDigits() {
-        int count = 1000;
-        float[] px = new float[count * DigitImages.PIXELS];
-        byte[] labels = new byte[count];
-        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
-        for (int i = 0; i < px.length; i++) px[i] = r.nextDouble() < 0.8 ? 0f : (float) r.nextDouble();
-        for (int i = 0; i < count; i++) labels[i] = (byte) (i % 10);
-        return new DigitImages(count, px, labels);
     }
 
     private static double median(double[] v) {

@@ -65,9 +65,10 @@ public final class RankingCnn {
 
     /**
      * The paper's network with each ReLU after its max-pool (as built) or, with {@code reluAfterPool} false, in the
-     * paper's written order conv → ReLU → pool (same parameters in the same order; the tests compare the two).
+     * paper's written order conv → ReLU → pool (same parameters in the same order; the tests and the step-time
+     * benchmark compare the two).
      */
-    static MultiLayerConfiguration paper(ILossFunction loss, double lr, long seed, CNN2DFormat layout, WorkspaceMode workspace,
+    public static MultiLayerConfiguration paper(ILossFunction loss, double lr, long seed, CNN2DFormat layout, WorkspaceMode workspace,
                                          boolean reluAfterPool) {
         if (!(lr > 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("learning rate must be finite and > 0, got " + lr);
         var list = new NeuralNetConfiguration.Builder()
