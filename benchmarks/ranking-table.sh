@@ -75,7 +75,7 @@ def cell(runs):
 curvs = ["none", "hessian", "fisher"]
 print("| n | method | baseline | Hessian | Fisher |")
 print("|---|---|---|---|---|")
-for (n, method), byc in sorted(rows.items()):
+for (n, method), byc in sorted(rows.items(), key=lambda kv: (int(kv[0][0][1:]), kv[0][1])):
     print(f"| {n[1:]} | {method} | " + " | ".join(cell(byc.get(c, [])) for c in curvs) + " |")
 any_run = next(iter(next(iter(rows.values())).values()))[0] if rows else None
 if any_run:
