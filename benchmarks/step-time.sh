@@ -18,7 +18,7 @@ mvn -B -o -q test-compile dependency:build-classpath -Dnd4j.classifier="$classif
 snap="target/bench-classes-$$"; rm -rf "$snap"; mkdir -p "$snap"; cp -r target/classes target/test-classes "$snap/"
 trap 'rm -rf "$snap"' EXIT
 # glibc hands blocks above 32 MB (ND4J's 40 MB convolution activations) back to the OS on free, so every training
-# step page-faults them in again; keeping them in the heap saves ~10 % of a DL4J step (benchmarks/RESULTS.md).
+# step page-faults them in again; keeping them in the heap saves 1–15 % of a DL4J step (benchmarks/RESULTS.md).
 export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-1073741824}" MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-1073741824}"
 main=(org.openjdk.jmh.Main); pattern="TrainStepBenchmark"
 if [ "${1:-}" = "--probe" ]; then shift; main=(org.newtonloss.bench.TrainStepProbe); pattern=""
