@@ -130,7 +130,7 @@ public final class RankingCnn {
      * Routes the network's convolution and pooling layers through libnd4j's own conv2d / pooling ops (oneDNN in the
      * {@code -onednn} builds of nd4j-native) instead of DL4J's Java-side im2col path. DL4J 1.0.0-M2.1 never does
      * this by itself: its helper check looks up {@code org.nd4j.nativeblas.Nd4jCpu$Environment}, a class that moved,
-     * so the check always fails. Measured here: ~3x faster steps with {@code linux-x86_64-onednn-avx2}
+     * so the check always fails. Measured here: 6x less CPU time per step with {@code linux-x86_64-onednn-avx2}
      * (benchmarks/RESULTS.md); outputs agree with the plain path to float rounding. Call again after restoring a
      * network from a file.
      *
