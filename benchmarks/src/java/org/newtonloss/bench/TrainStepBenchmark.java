@@ -33,7 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * One training step of the paper's CNN on {@code sets} sets of n four-digit items (forward + backward + Adam), the
  * DL4J counterpart of PyTorch's ~0.20 s for 20 sets × n = 5 on this machine; and the data pipeline alone.
  * Digits are synthetic (the step time does not depend on pixel values), so the benchmark needs no data files.
- * Run with benchmarks/step-time.sh.
+ * Run with benchmarks/step-time.sh. {@link TrainStepProbe} splits a step into forward / backward / update and reports
+ * CPU time next to wall time.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,9 +48,11 @@ public class TrainStepBenchmark {
     @Param({"1"}) public double lambda;
     @Param({"5"}) public int n;
     @Param({"20"}) public int sets;
-    @Param({"NCHW"}) public String layout;
+    @Param({"NHWC"}) public String layout;
     @Param({"ENABLED"}) public String workspace;
     @Param({"NATIVE"}) public String helpers;
+    /** The built network (ReLU after each max-pool) or, false, the paper's written order conv → ReLU → pool. */
+    @Param({"true"}) public boolean reluAfterPool;
 
     private MultiLayerNetwork net;
     private FourDigitSets composer;
@@ -61,16 +64,12 @@ public class TrainStepBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        int count = 1000;
-        float[] px = new float[count * DigitImages.PIXELS];
-        byte[] labels = new byte[count];
-        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
-        for (int i = 0; i < px.length; i++) px[i] = r.nextDouble() < 0.8 ? 0f : (float) r.nextDouble();
-        for (int i = 0; i < count; i++) labels[i] = (byte) (i % 10);
-        composer = new FourDigitSets(new DigitImages(count, px, labels));
+        composer = new FourDigitSets(syntheticDigits());
+        java.util.SplittableRandom r = new java.util.SplittableRandom(2);
         CNN2DFormat format = CNN2DFormat.valueOf(layout);
-        net = RankingCnn.create(new NewtonRankingLoss(loss, curvature, lambda, n), Math.pow(10, -3.5), 1, format,
-                WorkspaceMode.valueOf(workspace));
+        net = new MultiLayerNetwork(RankingCnn.paper(new NewtonRankingLoss(loss, curvature, lambda, n), Math.pow(10, -3.5), 1, format,
+                WorkspaceMode.valueOf(workspace), reluAfterPool));
+        net.init();
         if (helpers.equals("NATIVE")) RankingCnn.useNativeHelpers(net);
         parsedLoss = Losses.parse(loss);
         settings = new NewtonSettings(NewtonSettings.Kind.parse(curvature), lambda, "escalate");
@@ -81,6 +80,17 @@ public class TrainStepBenchmark {
             truth[i] = r.nextInt(10_000);
         }
         batch = toDataSet(composer.draw(FourDigitSets.stream(1, FourDigitSets.TRAIN, 0), sets, n), format);
+    }
+
+    /** 1,000 synthetic digit images (80 % zero pixels, like MNIST's background) with labels 0..9. */
+    static DigitImages syntheticDigits() {
+        int count = 1000;
+        float[] px = new float[count * DigitImages.PIXELS];
+        byte[] labels = new byte[count];
+        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+        for (int i = 0; i < px.length; i++) px[i] = r.nextDouble() < 0.8 ? 0f : (float) r.nextDouble();
+        for (int i = 0; i < count; i++) labels[i] = (byte) (i % 10);
+        return new DigitImages(count, px, labels);
     }
 
     static DataSet toDataSet(ItemBatch b, CNN2DFormat format) {

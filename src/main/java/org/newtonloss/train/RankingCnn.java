@@ -5,6 +5,7 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -22,6 +23,12 @@ import org.newtonloss.data.FourDigitSets;
  * 1→32 (pad 2), ReLU, max-pool 2; conv 5×5 32→64 (pad 2), ReLU, max-pool 2; dense 12,544→64, ReLU; dense 64→1
  * (one score per 28×112 item). Weights are drawn U(±1/√fan_in) (DL4J's UNIFORM, PyTorch's default for these
  * layers); biases start at 0.
+ *
+ * <p>The layers apply each ReLU after its max-pool rather than before: ReLU is monotone, so
+ * relu(maxpool(x)) = maxpool(relu(x)) and both route the gradient to the same element (the window's first maximum,
+ * scaled by relu' of it), i.e. the same function and the same gradients, with the ReLU and its backward pass on a
+ * quarter of the values. DL4J's ReLU backward on a convolution's output is also a slow strided loop in libnd4j
+ * (NHWC views), which this avoids; measured in benchmarks/RESULTS.md.
  */
 public final class RankingCnn {
     /** Which network scores the items. */
@@ -30,7 +37,8 @@ public final class RankingCnn {
         PAPER,
         /**
          * A small, fast stand-in for tests and quick checks of the training machinery: max-pool 4; conv 5×5 1→8 (pad
-         * 2), ReLU, max-pool 2; dense 336→32, ReLU; dense 32→1. Not the paper's network.
+         * 2), ReLU, max-pool 2 (ReLU applied after the pool, as in PAPER); dense 336→32, ReLU; dense 32→1. Not the
+         * paper's network.
          */
         SMALL
     }
@@ -52,38 +60,51 @@ public final class RankingCnn {
     public static MultiLayerConfiguration configuration(Architecture architecture, ILossFunction loss, double lr, long seed,
                                                         CNN2DFormat layout, WorkspaceMode workspace) {
         if (architecture == Architecture.SMALL) return small(loss, lr, seed, layout, workspace);
+        return paper(loss, lr, seed, layout, workspace, true);
+    }
+
+    /**
+     * The paper's network with each ReLU after its max-pool (as built) or, with {@code reluAfterPool} false, in the
+     * paper's written order conv → ReLU → pool (same parameters in the same order; the tests and the step-time
+     * benchmark compare the two).
+     */
+    public static MultiLayerConfiguration paper(ILossFunction loss, double lr, long seed, CNN2DFormat layout, WorkspaceMode workspace,
+                                         boolean reluAfterPool) {
         if (!(lr > 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("learning rate must be finite and > 0, got " + lr);
-        return new NeuralNetConfiguration.Builder()
+        var list = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .dataType(DataType.FLOAT)
                 .updater(new Adam(lr))
                 .weightInit(WeightInit.UNIFORM)
                 .trainingWorkspaceMode(workspace)
                 .inferenceWorkspaceMode(workspace)
-                .list()
-                .layer(new ConvolutionLayer.Builder(5, 5).nOut(32).padding(2, 2).stride(1, 1).dataFormat(layout)
-                        .activation(Activation.RELU).build())
-                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
-                        .dataFormat(layout).build())
-                .layer(new ConvolutionLayer.Builder(5, 5).nOut(64).padding(2, 2).stride(1, 1).dataFormat(layout)
-                        .activation(Activation.RELU).build())
-                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
-                        .dataFormat(layout).build())
+                .list();
+        for (int channels : new int[] {32, 64}) for (var layer : convReluPool(channels, layout, reluAfterPool)) list.layer(layer);
+        return list
                 .layer(new DenseLayer.Builder().nOut(64).activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(loss).nOut(1).activation(Activation.IDENTITY).build())
                 .setInputType(InputType.convolutional(FourDigitSets.HEIGHT, FourDigitSets.WIDTH, 1, layout))
                 .build();
     }
 
+    /** conv 5×5 (pad 2) → ReLU → max-pool 2, with the ReLU placed after the pool when {@code reluAfterPool}. */
+    private static org.deeplearning4j.nn.conf.layers.Layer[] convReluPool(int channels, CNN2DFormat layout, boolean reluAfterPool) {
+        var conv = new ConvolutionLayer.Builder(5, 5).nOut(channels).padding(2, 2).stride(1, 1).dataFormat(layout)
+                .activation(reluAfterPool ? Activation.IDENTITY : Activation.RELU).build();
+        var pool = new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).dataFormat(layout).build();
+        return reluAfterPool ? new org.deeplearning4j.nn.conf.layers.Layer[] {conv, pool, new ActivationLayer(Activation.RELU)}
+                : new org.deeplearning4j.nn.conf.layers.Layer[] {conv, pool};
+    }
+
     private static MultiLayerConfiguration small(ILossFunction loss, double lr, long seed, CNN2DFormat layout, WorkspaceMode workspace) {
         if (!(lr > 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("learning rate must be finite and > 0, got " + lr);
-        return new NeuralNetConfiguration.Builder()
+        var list = new NeuralNetConfiguration.Builder()
                 .seed(seed).dataType(DataType.FLOAT).updater(new Adam(lr)).weightInit(WeightInit.UNIFORM)
                 .trainingWorkspaceMode(workspace).inferenceWorkspaceMode(workspace)
                 .list()
-                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(4, 4).stride(4, 4).dataFormat(layout).build())
-                .layer(new ConvolutionLayer.Builder(5, 5).nOut(8).padding(2, 2).stride(1, 1).dataFormat(layout).activation(Activation.RELU).build())
-                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).dataFormat(layout).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(4, 4).stride(4, 4).dataFormat(layout).build());
+        for (var layer : convReluPool(8, layout, true)) list.layer(layer);
+        return list
                 .layer(new DenseLayer.Builder().nOut(32).activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(loss).nOut(1).activation(Activation.IDENTITY).build())
                 .setInputType(InputType.convolutional(FourDigitSets.HEIGHT, FourDigitSets.WIDTH, 1, layout))
@@ -109,14 +130,23 @@ public final class RankingCnn {
      * Routes the network's convolution and pooling layers through libnd4j's own conv2d / pooling ops (oneDNN in the
      * {@code -onednn} builds of nd4j-native) instead of DL4J's Java-side im2col path. DL4J 1.0.0-M2.1 never does
      * this by itself: its helper check looks up {@code org.nd4j.nativeblas.Nd4jCpu$Environment}, a class that moved,
-     * so the check always fails. Measured here: ~3x faster steps with {@code linux-x86_64-onednn-avx2}
+     * so the check always fails. Measured here: 6x less CPU time per step with {@code linux-x86_64-onednn-avx2}
      * (benchmarks/RESULTS.md); outputs agree with the plain path to float rounding. Call again after restoring a
      * network from a file.
+     *
+     * @throws IllegalArgumentException for an NHWC convolution with a built-in (non-identity) activation: there the
+     *         helper's backward pass returns wrong weight gradients (found by the tests; the networks built here apply
+     *         their ReLUs in separate layers)
      */
     public static void useNativeHelpers(MultiLayerNetwork net) {
         try {
             for (org.deeplearning4j.nn.api.Layer l : net.getLayers()) {
                 if (l instanceof org.deeplearning4j.nn.layers.convolution.ConvolutionLayer c) {
+                    var conf = (org.deeplearning4j.nn.conf.layers.ConvolutionLayer) c.layerConf();
+                    if (conf.getCnn2dDataFormat() == CNN2DFormat.NHWC && !(conf.getActivationFn() instanceof org.nd4j.linalg.activations.impl.ActivationIdentity))
+                        throw new IllegalArgumentException("native helpers on an NHWC convolution with activation " + conf.getActivationFn()
+                                + ": DL4J's MKLDNNConvHelper returns wrong weight gradients there (measured); use an identity"
+                                + " activation followed by an ActivationLayer, NCHW, or --helpers NONE");
                     var f = org.deeplearning4j.nn.layers.convolution.ConvolutionLayer.class.getDeclaredField("helper");
                     f.setAccessible(true);
                     f.set(c, new org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper(net.getLayerWiseConfigurations().getDataType()));

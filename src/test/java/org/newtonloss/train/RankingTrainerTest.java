@@ -12,6 +12,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class RankingTrainerTest {
     /** The relaxation the training tests use. */
@@ -19,14 +22,15 @@ class RankingTrainerTest {
 
     @TempDir Path dir;
 
-    @Test
-    void nativeHelpersComputeWhatDl4jsOwnPathComputes() {
+    @ParameterizedTest
+    @EnumSource(names = {"NCHW", "NHWC"})
+    void nativeHelpersComputeWhatDl4jsOwnPathComputes(org.deeplearning4j.nn.conf.CNN2DFormat layout) {
         var loss = new org.newtonloss.dl4j.NewtonRankingLoss("neuralsort:tau=1", "none", 1, 3);
-        var a = RankingCnn.create(loss, 1e-3, 5, org.deeplearning4j.nn.conf.CNN2DFormat.NCHW, org.deeplearning4j.nn.conf.WorkspaceMode.ENABLED);
-        var b = RankingCnn.create(loss, 1e-3, 5, org.deeplearning4j.nn.conf.CNN2DFormat.NCHW, org.deeplearning4j.nn.conf.WorkspaceMode.ENABLED);
+        var a = RankingCnn.create(loss, 1e-3, 5, layout, org.deeplearning4j.nn.conf.WorkspaceMode.ENABLED);
+        var b = RankingCnn.create(loss, 1e-3, 5, layout, org.deeplearning4j.nn.conf.WorkspaceMode.ENABLED);
         RankingCnn.useNativeHelpers(b);
         org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(3);
-        var x = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 6, 1, 28, 112);
+        var x = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, RankingCnn.inputShape(6, layout));
         var y = org.nd4j.linalg.factory.Nd4j.createFromArray(new float[][] {{1}, {5}, {3}, {9}, {2}, {4}});
         assertTrue(b.getLayer(0).getHelper() instanceof org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper);
         var ga = gradient(a, x, y);
@@ -35,6 +39,45 @@ class RankingTrainerTest {
         double diff = ga.sub(gb).amaxNumber().doubleValue();
         assertTrue(scale > 0 && diff < 1e-4 * scale, "gradients differ by " + diff + " of max " + scale);
         assertTrue(a.output(x).sub(b.output(x)).amaxNumber().doubleValue() < 1e-5);
+    }
+
+    /**
+     * The built network applies each ReLU after its max-pool; it must compute exactly what the paper's order conv →
+     * ReLU → pool computes with the same parameters, the reference being DL4J's own path (no native helpers):
+     * outputs and every parameter's gradient, on inputs with negative pre-activations, with and without the native
+     * helpers, in both layouts.
+     */
+    @ParameterizedTest
+    @CsvSource({"NCHW, false", "NCHW, true", "NHWC, false", "NHWC, true"})
+    void reluAfterPoolIsThePapersConvReluPool(org.deeplearning4j.nn.conf.CNN2DFormat layout, boolean nativeHelpers) {
+        var loss = new org.newtonloss.dl4j.NewtonRankingLoss("neuralsort:tau=1", "none", 1, 3);
+        var ws = org.deeplearning4j.nn.conf.WorkspaceMode.ENABLED;
+        var paperOrder = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(RankingCnn.paper(loss, 1e-3, 5, layout, ws, false));
+        var built = RankingCnn.create(loss, 1e-3, 5, layout, ws);
+        paperOrder.init();
+        paperOrder.setParams(built.params());
+        if (nativeHelpers) RankingCnn.useNativeHelpers(built);
+        org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(4);
+        var x = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, RankingCnn.inputShape(6, layout)).subi(0.5);
+        var y = org.nd4j.linalg.factory.Nd4j.createFromArray(new float[][] {{1}, {5}, {3}, {9}, {2}, {4}});
+        var outA = paperOrder.output(x);
+        assertEquals(0, outA.sub(built.output(x)).amaxNumber().doubleValue(), 1e-5 * outA.amaxNumber().doubleValue());
+        var ga = gradient(paperOrder, x, y);
+        var gb = gradient(built, x, y);
+        double scale = ga.amaxNumber().doubleValue();
+        double diff = ga.sub(gb).amaxNumber().doubleValue();
+        assertTrue(scale > 0 && diff <= 1e-4 * scale, "gradients differ by " + diff + " of max " + scale);
+    }
+
+    /** DL4J's MKLDNN helper gets NHWC convolutions with a built-in activation wrong; installing it there is refused. */
+    @Test
+    void nativeHelpersRefuseAnNhwcConvolutionWithABuiltInActivation() {
+        var loss = new org.newtonloss.dl4j.NewtonRankingLoss("neuralsort:tau=1", "none", 1, 3);
+        var net = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(RankingCnn.paper(loss, 1e-3, 5,
+                org.deeplearning4j.nn.conf.CNN2DFormat.NHWC, org.deeplearning4j.nn.conf.WorkspaceMode.ENABLED, false));
+        net.init();
+        var e = assertThrows(IllegalArgumentException.class, () -> RankingCnn.useNativeHelpers(net));
+        assertTrue(e.getMessage().contains("NHWC") && e.getMessage().contains("relu"), e.getMessage());
     }
 
     private static org.nd4j.linalg.api.ndarray.INDArray gradient(org.deeplearning4j.nn.multilayer.MultiLayerNetwork net,
