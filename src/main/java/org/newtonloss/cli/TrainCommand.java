@@ -57,7 +57,7 @@ public final class TrainCommand implements Callable<Integer> {
 
         @Option(names = "--loss", required = true, paramLabel = "SPEC", description = "ranking relaxation SPEC, e.g. neuralsort:tau=1")
         String loss;
-        @Option(names = "--curvature", defaultValue = "none", description = "none | hessian | hessian-mean | fisher (default: ${DEFAULT-VALUE})")
+        @Option(names = "--curvature", defaultValue = "none", description = "none | hessian | hessian-mean | fisher | gauss-newton (default: ${DEFAULT-VALUE})")
         String curvature;
         @Option(names = "--lambda", defaultValue = "1", description = "Newton damping lambda > 0 (default: ${DEFAULT-VALUE})")
         double lambda;
