@@ -21,8 +21,8 @@ import org.newtonloss.spec.Losses;
  * The GPU check (run by ci/device-check on the GPU machine): every ranking kernel against the CPU backend on random
  * and adversarial batches, kernel timings with CUDA events (fused Newton kernel vs Hessian kernel + own batched
  * Cholesky vs Hessian kernel + cuSOLVER), then the path kernels ({@link PathsCheck}), written as JSON to
- * {@code OUT_DIR/device-check.json}. A program, not
- * library code: it prints a summary and exits 0 when every agreement check passed, 1 otherwise.
+ * {@code OUT_DIR/device-check.json}. A program, not library code: it prints a summary and exits 0 when every
+ * agreement check passed, 1 otherwise.
  *
  * <p>Usage: {@code DeviceCheck OUT_DIR [quick]}. It needs only java.base and java.logging (the bundle's jlink runtime),
  * so it writes its JSON itself.
@@ -120,8 +120,8 @@ public final class DeviceCheck {
         boolean pass = Math.max(dl, Math.max(dg, dh)) <= DOUBLE_TOL && Math.max(fl, Math.max(fg, fh)) <= FLOAT_TOL
                 && backend.pass(DOUBLE_TOL);
         String fusedText = "";
-        RankingKernel kernelN = RankingKernels.of(loss, n).orElseThrow();
-        if (kernelN instanceof RankingKernel.Dsn d && n <= Kernels.WARP_LIMIT) {
+        RankingKernel kernel = RankingKernels.of(loss, n).orElseThrow();
+        if (kernel instanceof RankingKernel.Dsn d && n <= Kernels.WARP_LIMIT) {
             // Both DSN Hessian kernels, whichever the backend chose at this n.
             double rowsErr = maxScaled(c.hess(), dsnHessian(cuda.kernels(), d, true, xt, batch, n), n * n);
             double perThreadErr = maxScaled(c.hess(), dsnHessian(cuda.kernels(), d, false, xt, batch, n), n * n);
@@ -131,7 +131,6 @@ public final class DeviceCheck {
         }
         if (n <= Kernels.WARP_LIMIT) {
             // The fused kernel (Hessian + damped Cholesky in shared memory) against the CPU engine's escalate step.
-            RankingKernel kernel = RankingKernels.of(loss, n).orElseThrow();
             for (boolean dbl : new boolean[] {true, false}) {
                 double[] step = new double[batch * n], lambdas = new double[batch];
                 int[] status = fusedStep(cuda.kernels(), kernel, dbl, xt[0], xt[1], batch, n, opt.lambda(), step, lambdas);
