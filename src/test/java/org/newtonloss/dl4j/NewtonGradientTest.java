@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.newtonloss.linalg.DenseReference;
 import org.newtonloss.loss.Batches;
 import org.newtonloss.loss.Evaluation;
 import org.newtonloss.spec.Losses;
@@ -75,7 +76,7 @@ class NewtonGradientTest {
             for (int i = 0; i < n; i++) a[i * n + i] += c.lambda();
             double[] b = new double[n];
             System.arraycopy(e.grad(), s * n, b, 0, n);
-            double[] x = solve(a, b, n);
+            double[] x = DenseReference.solve(a, 0, n, b, 0);  // independent of the engine's Cholesky
             for (int i = 0; i < n; i++)
                 Tolerances.assertClose(n * x[i], actual[s * n + i], new Tolerances.Tol(1e-8, 1e-12), c + " set " + s + " row " + i);
         }
@@ -96,35 +97,5 @@ class NewtonGradientTest {
                 Nd4j.createFromArray(t).reshape(rows, 1), Nd4j.createFromArray(y).reshape(rows, 1),
                 Activation.IDENTITY.getActivationFunction(), null, true);
         assertEquals(expected, score, 1e-12 * Math.max(1, Math.abs(expected)));
-    }
-
-    /** Gaussian elimination with partial pivoting (independent of the engine's Cholesky). */
-    static double[] solve(double[] a, double[] b, int n) {
-        a = a.clone();
-        b = b.clone();
-        for (int k = 0; k < n; k++) {
-            int p = k;
-            for (int i = k + 1; i < n; i++) if (Math.abs(a[i * n + k]) > Math.abs(a[p * n + k])) p = i;
-            for (int j = 0; j < n; j++) {
-                double tmp = a[k * n + j];
-                a[k * n + j] = a[p * n + j];
-                a[p * n + j] = tmp;
-            }
-            double tb = b[k];
-            b[k] = b[p];
-            b[p] = tb;
-            for (int i = k + 1; i < n; i++) {
-                double f = a[i * n + k] / a[k * n + k];
-                for (int j = k; j < n; j++) a[i * n + j] -= f * a[k * n + j];
-                b[i] -= f * b[k];
-            }
-        }
-        double[] x = new double[n];
-        for (int i = n - 1; i >= 0; i--) {
-            double s = b[i];
-            for (int j = i + 1; j < n; j++) s -= a[i * n + j] * x[j];
-            x[i] = s / a[i * n + i];
-        }
-        return x;
     }
 }
